@@ -1,0 +1,293 @@
+"""Negative-label mining: which corpus words become negative labels.
+
+Three strategies, each a pure function of text embeddings that returns a :class:`Selection`:
+
+- :func:`neglabel_mining`: NegLabel's NegMining (Jiang et al., ICLR 2024, Sec. 3.2): keep the words whose
+  95th-percentile cosine to the ID labels is LOWEST, a fixed share per part of speech.
+- :func:`density_selection`: DNM's Step 1 (Peng et al., KDD 2026): keep the words in the densest regions of
+  the corpus' own embedding space (k nearest neighbours; the ID labels play no part), in the paper's form
+  or the official code's form.
+- :func:`csp_mining`: CSP (Chen et al., NeurIPS 2024): NegLabel's rule on a pool extended with
+  "adjective + superclass word" phrases (:func:`csp_adjective_phrases`), never selecting a candidate whose
+  cosine to some ID label exceeds 0.95.
+
+Determinism: every selection depends only on the (word, embedding) pairs and the seed, never on the order
+of the input rows: rankings break ties by the word itself, and CSP's seeded superclass draw is a hash of
+(seed, adjective) rather than a position in a random stream.
+
+Speed and memory: similarities are computed in chunks of rows, so the density rule's exact kNN never builds
+the N x N matrix (the official code does: 12.8 GB in float32 for N = 56,620).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from debiasood._checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_labels, check_matrix
+
+NOUN, ADJECTIVE = "noun", "adj"
+PARTS_OF_SPEECH = (NOUN, ADJECTIVE)
+
+# Official DNM quotas (fraction of each part of speech kept) and k, per backbone (SPEC.md section 3).
+DNM_QUOTAS = {
+    "ViT-B/16": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),
+    "ViT-L/14": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),
+    "ViT-B/32": ({NOUN: 0.25, ADJECTIVE: 0.13}, 10),
+}
+NEGLABEL_FRACTION = 0.15
+NEGLABEL_PERCENTILE = 0.95
+CSP_MAX_ID_SIMILARITY = 0.95
+CSP_SUPERCLASS_WORDS = (
+    "environment", "space", "object", "scene", "place", "item", "area", "view",
+    "thing", "pattern", "structure", "landscape", "vista", "creature",
+)
+
+# Rows of the candidate matrix handled per similarity block: 2**24 float32 values = 64 MiB per block.
+_BLOCK_ELEMENTS = 2**24
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The outcome of a mining strategy.
+
+    ``indices``: selected rows of the candidate matrix, nouns first then adjectives, each part best-first
+    (the order the official code concatenates them in). ``criterion``: the per-candidate value the rule
+    ranks by (NaN for candidates that were not eligible). ``higher_is_better`` says which way it ranks.
+    """
+
+    indices: np.ndarray
+    criterion: np.ndarray
+    higher_is_better: bool
+    counts: Mapping[str, int]
+
+    def words(self, words: Sequence[str]) -> list[str]:
+        return [words[i] for i in self.indices]
+
+
+def _check_candidates(
+    features: ArrayLike, words: Sequence[str], parts_of_speech: Sequence[str], *, unit_norm: bool = True
+) -> torch.Tensor:
+    tensor = as_float_tensor("candidate_features", features)
+    check_matrix("candidate_features", tensor, unit_norm=unit_norm)
+    check_labels(words, parts_of_speech, tensor.shape[0])
+    unknown = set(parts_of_speech) - set(PARTS_OF_SPEECH)
+    if unknown:
+        raise ValueError(f"parts_of_speech must be {PARTS_OF_SPEECH}, got {sorted(unknown)}")
+    return tensor
+
+
+def _check_quotas(quotas: Mapping[str, float]) -> None:
+    unknown = set(quotas) - set(PARTS_OF_SPEECH)
+    if unknown or not quotas:
+        raise ValueError(f"quotas must map some of {PARTS_OF_SPEECH} to fractions, got {dict(quotas)}")
+    for pos, fraction in quotas.items():
+        check_fraction(f"quotas[{pos!r}]", fraction)
+
+
+def _select_per_part(
+    criterion: np.ndarray,
+    eligible: np.ndarray,
+    words: Sequence[str],
+    parts_of_speech: Sequence[str],
+    quotas: Mapping[str, float],
+    higher_is_better: bool,
+) -> Selection:
+    """Keep int(fraction * n_pos) eligible candidates of each part of speech, best first, ties by word."""
+    pos = np.asarray(parts_of_speech)
+    word_array = np.asarray(words)
+    chosen, counts = [], {}
+    for part in PARTS_OF_SPEECH:
+        if part not in quotas:
+            continue
+        members = np.flatnonzero((pos == part) & eligible)
+        keep = int(len(members) * quotas[part])
+        key = -criterion[members] if higher_is_better else criterion[members]
+        ranked = members[np.lexsort((word_array[members], key))]
+        chosen.append(ranked[:keep])
+        counts[part] = keep
+    criterion = np.where(eligible, criterion, np.nan)
+    return Selection(np.concatenate(chosen).astype(np.int64), criterion, higher_is_better, counts)
+
+
+def _row_blocks(num_rows: int, num_columns: int, block_rows: int | None) -> Iterator[slice]:
+    """Consecutive row slices holding about _BLOCK_ELEMENTS similarities each (or ``block_rows`` rows)."""
+    if block_rows is not None:
+        check_int("block_rows", block_rows)
+    step = block_rows or max(1, _BLOCK_ELEMENTS // num_columns)
+    for start in range(0, num_rows, step):
+        yield slice(start, min(start + step, num_rows))
+
+
+def neglabel_mining(
+    candidate_features: ArrayLike,
+    id_text_features: ArrayLike,
+    words: Sequence[str],
+    parts_of_speech: Sequence[str],
+    *,
+    percentile: float = NEGLABEL_PERCENTILE,
+    quotas: Mapping[str, float] | None = None,
+    eligible: np.ndarray | None = None,
+    block_rows: int | None = None,
+) -> Selection:
+    r"""NegLabel's NegMining (Jiang et al., ICLR 2024, Eq. 6 and Sec. 3.2).
+
+    For each candidate c, :math:`d(c) = \mathrm{quantile}_{p}\{\cos(e(c), e(y_k))\}_{k=1}^K` with
+    p = ``percentile`` (0.95, linear interpolation as ``torch.quantile``); keep the ``quotas[pos]`` share
+    with the LOWEST d, separately for nouns and adjectives (default 15% each, the official setting).
+    ``eligible`` optionally masks candidates out beforehand (CSP uses it).
+    Official code: https://github.com/XueJiang16/NegLabel (``CLIPScalableClassifier``).
+    """
+    candidates = _check_candidates(candidate_features, words, parts_of_speech)
+    id_text = as_float_tensor("id_text_features", id_text_features, like=candidates)
+    check_matrix("id_text_features", id_text, dim=candidates.shape[1])
+    check_fraction("percentile", percentile)
+    quotas = {NOUN: NEGLABEL_FRACTION, ADJECTIVE: NEGLABEL_FRACTION} if quotas is None else quotas
+    _check_quotas(quotas)
+    eligible = np.ones(candidates.shape[0], dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    distance = torch.empty(candidates.shape[0], dtype=candidates.dtype)
+    with torch.no_grad():
+        for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
+            distance[rows] = torch.quantile(candidates[rows] @ id_text.T, percentile, dim=1).cpu()
+    return _select_per_part(distance.double().numpy(), eligible, words, parts_of_speech, quotas, False)
+
+
+def _knn_statistic(
+    features: torch.Tensor,
+    k: int,
+    form: str,
+    block_rows: int | None,
+) -> np.ndarray:
+    """Per-row density statistic from an exact kNN computed block by block (never N x N at once)."""
+    num = features.shape[0]
+    norms = torch.linalg.vector_norm(features, dim=1)
+    unit = features / norms[:, None]
+    stat = np.empty(num, dtype=np.float64)
+    with torch.no_grad():
+        for rows in _row_blocks(num, num, block_rows):
+            cos = unit[rows] @ unit.T
+            if form == "paper":
+                # k nearest OTHER words: mask self (a duplicate embedding is still a neighbour).
+                cos[torch.arange(cos.shape[0]), torch.arange(rows.start, rows.stop)] = -math.inf
+                nearest = torch.topk(cos, k, dim=1).values
+                squared = torch.clamp(2 - 2 * nearest, min=0).double()
+                stat[rows] = (-torch.log(squared.sum(dim=1))).cpu().numpy()
+            else:
+                # D_ij = |t_i| + |t_j| - 2 cos: the k + 1 smallest, self included, as the official code.
+                distance = norms[rows, None] + norms[None, :] - 2 * cos
+                nearest = -torch.topk(-distance, k + 1, dim=1).values
+                if bool((nearest <= 0).any()):
+                    raise ValueError(
+                        "official-form density needs D_ij = |t_i| + |t_j| - 2cos > 0 for the nearest neighbours, "
+                        "which holds for raw CLIP text features (norms ~ 8-10) but not for unit-norm ones "
+                        "(D_ii = 0, log 0 = -inf). Pass the raw, unnormalised features, or use form='paper'."
+                    )
+                stat[rows] = torch.log(nearest.double()).mean(dim=1).cpu().numpy()
+    return stat
+
+
+def density_selection(
+    candidate_features: ArrayLike,
+    words: Sequence[str],
+    parts_of_speech: Sequence[str],
+    *,
+    k: int = 100,
+    quotas: Mapping[str, float] | None = None,
+    form: str = "paper",
+    block_rows: int | None = None,
+) -> Selection:
+    r"""DNM's density-based negative selection (Step 1), exact kNN among the candidates themselves.
+
+    ``form="paper"`` (unit-norm embeddings; keep the HIGHEST):
+
+    .. math:: \mathrm{Rep}(i) = -\log \sum_{j \in kNN(i)} \|e_i - e_j\|^2 = -\log \sum_{j} (2 - 2\cos_{ij})
+
+    with the k nearest OTHER candidates.
+
+    ``form="official"`` (raw, unnormalised text features t; keep the LOWEST), as the official code:
+
+    .. math:: D_{ij} = \|t_i\| + \|t_j\| - 2\cos(t_i, t_j), \qquad
+              \mathrm{rep}(i) = \frac{1}{k+1} \sum_{j \in (k+1)NN(i)} \log D_{ij}
+
+    where the k + 1 nearest by D include i itself and the norms are not squared. Both keep
+    ``int(quotas[pos] * n_pos)`` words per part of speech (default: the ViT-B/16 quotas, 23% of nouns and
+    13% of adjectives, with k = 100).
+    """
+    if form not in ("paper", "official"):
+        raise ValueError(f"form must be 'paper' or 'official', got {form!r}")
+    candidates = _check_candidates(candidate_features, words, parts_of_speech, unit_norm=form == "paper")
+    check_int("k", k)
+    if k >= candidates.shape[0]:
+        raise ValueError(f"k={k} must be smaller than the number of candidates ({candidates.shape[0]})")
+    quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
+    _check_quotas(quotas)
+    stat = _knn_statistic(candidates, k, form, block_rows)
+    eligible = np.ones(candidates.shape[0], dtype=bool)
+    return _select_per_part(stat, eligible, words, parts_of_speech, quotas, higher_is_better=form == "paper")
+
+
+def csp_adjective_phrases(adjectives: Sequence[str], seed: int = 0) -> list[str]:
+    """CSP's conjugated phrases: each adjective followed by one superclass word drawn with ``seed``.
+
+    The draw for an adjective is a hash of (seed, adjective), so an adjective gets the same phrase whatever
+    else is in the list and in whatever order.
+    """
+    phrases = []
+    for adjective in adjectives:
+        digest = hashlib.sha256(f"{seed}\x1f{adjective}".encode()).digest()
+        word = CSP_SUPERCLASS_WORDS[int.from_bytes(digest[:8], "big") % len(CSP_SUPERCLASS_WORDS)]
+        phrases.append(f"{adjective} {word}")
+    return phrases
+
+
+def ensemble_text_features(
+    encode_texts: Callable[[list[str]], torch.Tensor], labels: Sequence[str], templates: Sequence[str]
+) -> torch.Tensor:
+    """Prompt ensemble: embed every template filled with every label, average per label, re-normalise.
+
+    ``encode_texts`` maps a list of strings to L2-normalised embeddings (any encoder of debiasood.encoders).
+    """
+    if not templates or not labels:
+        raise ValueError("prompt ensembling needs at least one label and one template")
+    bad = [t for t in templates if "{}" not in t]
+    if bad:
+        raise ValueError(f"every template needs a '{{}}' slot for the label, these have none: {bad}")
+    per_template = [torch.nn.functional.normalize(encode_texts([t.format(c) for c in labels]), dim=-1)
+                    for t in templates]
+    return torch.nn.functional.normalize(torch.stack(per_template).mean(dim=0), dim=-1)
+
+
+def csp_mining(
+    candidate_features: ArrayLike,
+    id_text_features: ArrayLike,
+    words: Sequence[str],
+    parts_of_speech: Sequence[str],
+    *,
+    percentile: float = NEGLABEL_PERCENTILE,
+    quotas: Mapping[str, float] | None = None,
+    max_id_similarity: float = CSP_MAX_ID_SIMILARITY,
+    block_rows: int | None = None,
+) -> Selection:
+    """CSP's selection (Chen et al., NeurIPS 2024): NegLabel's rule on the conjugated pool.
+
+    ``candidate_features`` are the pool's embeddings (nouns and "adjective + superclass" phrases, built with
+    :func:`csp_adjective_phrases` and usually :func:`ensemble_text_features`). A candidate whose largest
+    cosine to any ID label exceeds ``max_id_similarity`` (0.95) is never selected; quotas apply to the
+    remaining eligible candidates of each part of speech.
+    """
+    candidates = _check_candidates(candidate_features, words, parts_of_speech)
+    id_text = as_float_tensor("id_text_features", id_text_features, like=candidates)
+    check_matrix("id_text_features", id_text, dim=candidates.shape[1])
+    check_fraction("max_id_similarity", max_id_similarity)
+    max_sim = torch.empty(candidates.shape[0], dtype=candidates.dtype)
+    with torch.no_grad():
+        for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
+            max_sim[rows] = (candidates[rows] @ id_text.T).amax(dim=1).cpu()
+    eligible = (max_sim <= max_id_similarity).numpy()
+    return neglabel_mining(candidate_features, id_text_features, words, parts_of_speech, percentile=percentile,
+                           quotas=quotas, eligible=eligible, block_rows=block_rows)
