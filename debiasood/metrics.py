@@ -104,7 +104,8 @@ def _average_precision(tp: np.ndarray, fp: np.ndarray) -> np.ndarray:
 def _pr_curve_area(tp: np.ndarray, fp: np.ndarray) -> np.ndarray:
     """Trapezoidal area under sklearn's precision_recall_curve (points up to full recall, then (0, 1))."""
     recall = tp / tp[:, -1:]
-    precision = _safe_ratio(tp, tp + fp)
+    # Before the first sample with weight the curve sits at its start point (recall 0, precision 1).
+    precision = np.where(tp + fp > 0, _safe_ratio(tp, tp + fp), 1.0)
     full = recall >= 1.0
     last = np.argmax(full, axis=1)  # first threshold reaching full recall
     # Points past full recall are not on sklearn's curve: repeat the last valid point (zero-width trapezoids).
@@ -129,12 +130,24 @@ def _fpr_nearest_recall(tp: np.ndarray, fp: np.ndarray, level: float) -> np.ndar
 
 
 def _roc_kept_points(fps: np.ndarray, tps: np.ndarray) -> np.ndarray:
-    """sklearn roc_curve(drop_intermediate=True): drop points whose counts have zero second difference."""
-    if fps.shape[1] <= 2:
-        return np.ones_like(fps, dtype=bool)
-    bends = (np.diff(fps, 2, axis=1) != 0) | (np.diff(tps, 2, axis=1) != 0)
-    edge = np.ones((fps.shape[0], 1), dtype=bool)
-    return np.concatenate([edge, bends, edge], axis=1)
+    """The points sklearn's roc_curve(drop_intermediate=True) keeps, for cumulative counts (B, R).
+
+    sklearn drops a point whose counts have zero second difference, i.e. whose increment equals the next
+    point's increment in both axes. Runs of zero weight (a bootstrap replicate that drew none of their
+    samples) are not points at all, so "next" means the next run with weight.
+    """
+    step_f, step_t = np.diff(_with_origin(fps), axis=1), np.diff(_with_origin(tps), axis=1)
+    present = (step_f + step_t) > 0
+    rows, runs = fps.shape
+    position = np.where(present, np.arange(runs)[None, :], runs)
+    # Index of the first run with weight strictly after each run (runs = none).
+    after = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1]
+    following = np.concatenate([after[:, 1:], np.full((rows, 1), runs)], axis=1)
+    clipped = np.minimum(following, runs - 1)
+    bends = (np.take_along_axis(step_f, clipped, axis=1) != step_f) | (
+        np.take_along_axis(step_t, clipped, axis=1) != step_t)
+    first = np.arange(runs)[None, :] == np.argmax(present, axis=1)[:, None]
+    return present & (first | (following == runs) | bends)
 
 
 def _fpr_openood(tp_out: np.ndarray, fp_out: np.ndarray, level: float) -> np.ndarray:
