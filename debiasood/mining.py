@@ -97,22 +97,34 @@ def _select_per_part(
     parts_of_speech: Sequence[str],
     quotas: Mapping[str, float],
     higher_is_better: bool,
+    decimals: int,
 ) -> Selection:
-    """Keep int(fraction * n_pos) eligible candidates of each part of speech, best first, ties by word."""
+    """Keep int(fraction * n_pos) eligible candidates of each part of speech, best first, ties by word.
+
+    Values equal up to ``decimals`` decimal places are ties: the same pair of embeddings can give
+    similarities that differ in the last bit depending on where they sit in a matrix product, and a
+    mutual-nearest pair (always tied for k = 1) must not be split by that noise or by the input order.
+    """
     pos = np.asarray(parts_of_speech)
     word_array = np.asarray(words)
+    rounded = np.round(criterion, decimals)
     chosen, counts = [], {}
     for part in PARTS_OF_SPEECH:
         if part not in quotas:
             continue
         members = np.flatnonzero((pos == part) & eligible)
         keep = int(len(members) * quotas[part])
-        key = -criterion[members] if higher_is_better else criterion[members]
+        key = -rounded[members] if higher_is_better else rounded[members]
         ranked = members[np.lexsort((word_array[members], key))]
         chosen.append(ranked[:keep])
         counts[part] = keep
     criterion = np.where(eligible, criterion, np.nan)
     return Selection(np.concatenate(chosen).astype(np.int64), criterion, higher_is_better, counts)
+
+
+def _tie_decimals(features: torch.Tensor) -> int:
+    """Decimal places that survive the rounding of a similarity computed in the features' precision."""
+    return 12 if features.dtype == torch.float64 else 5
 
 
 def _row_blocks(num_rows: int, num_columns: int, block_rows: int | None) -> Iterator[slice]:
@@ -154,7 +166,8 @@ def neglabel_mining(
     with torch.no_grad():
         for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
             distance[rows] = torch.quantile(candidates[rows] @ id_text.T, percentile, dim=1).cpu()
-    return _select_per_part(distance.double().numpy(), eligible, words, parts_of_speech, quotas, False)
+    return _select_per_part(distance.double().numpy(), eligible, words, parts_of_speech, quotas, False,
+                            _tie_decimals(candidates))
 
 
 def _knn_statistic(
@@ -228,7 +241,8 @@ def density_selection(
     _check_quotas(quotas)
     stat = _knn_statistic(candidates, k, form, block_rows)
     eligible = np.ones(candidates.shape[0], dtype=bool)
-    return _select_per_part(stat, eligible, words, parts_of_speech, quotas, higher_is_better=form == "paper")
+    return _select_per_part(stat, eligible, words, parts_of_speech, quotas, form == "paper",
+                            _tie_decimals(candidates))
 
 
 def csp_adjective_phrases(adjectives: Sequence[str], seed: int = 0) -> list[str]:
