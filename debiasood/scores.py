@@ -155,6 +155,12 @@ class _GroupedLogSums:
     log_mean_positive: torch.Tensor  # (B,)
 
 
+def _logsumexp_(values: torch.Tensor, dim: int) -> torch.Tensor:
+    """log-sum-exp along ``dim`` that overwrites ``values`` (a scratch block of logits) to save passes."""
+    peak = values.amax(dim=dim, keepdim=True)
+    return peak.squeeze(dim) + values.sub_(peak).exp_().sum(dim=dim).log_()
+
+
 def _grouped_log_sums(
     inputs: _Inputs,
     neg_text: torch.Tensor,
@@ -163,23 +169,30 @@ def _grouped_log_sums(
     temperature: float,
     chunk_size: int | None,
 ) -> Iterator[tuple[slice, _GroupedLogSums]]:
-    num_id = inputs.id_text.shape[0]
+    """Stream log S_ID, log N_g and the positives' log-mean over chunks of images.
+
+    One product per text block and chunk (ID labels, negatives laid out group after group, positives),
+    each into its own contiguous buffer, so the groups are a free reshape of the negatives' logits.
+    """
     num_groups, group_size = groups.shape
-    # Negatives are laid out group after group so that the groups are a reshape of the logits' columns.
-    blocks = [inputs.id_text, neg_text[groups.reshape(-1).to(neg_text.device)]]
-    if positives is not None:
-        blocks.append(positives)
-    text = torch.cat(blocks)
-    neg_end = num_id + num_groups * group_size
-    for block, logits in _scaled_logits(inputs.images, text, temperature, chunk_size):
-        log_s_id = torch.logsumexp(logits[:, :num_id], dim=1)
-        log_n = torch.logsumexp(logits[:, num_id:neg_end].reshape(-1, num_groups, group_size), dim=2)
-        if positives is None:
-            # Positives = the K ID labels themselves (the official code): their mean is S_ID / K.
-            log_mean_pos = log_s_id - math.log(num_id)
-        else:
-            log_mean_pos = torch.logsumexp(logits[:, neg_end:], dim=1) - math.log(positives.shape[0])
-        yield block, _GroupedLogSums(log_s_id, log_n, log_mean_pos)
+    id_over_t = inputs.id_text / temperature
+    neg_over_t = neg_text[groups.reshape(-1).to(neg_text.device)] / temperature
+    pos_over_t = None if positives is None else positives / temperature
+    columns = id_over_t.shape[0] + neg_over_t.shape[0] + (0 if positives is None else positives.shape[0])
+    rows = _chunk_rows(columns, chunk_size)
+    images = inputs.images
+    with torch.no_grad():
+        for start in range(0, images.shape[0], rows):
+            block = slice(start, min(start + rows, images.shape[0]))
+            chunk = images[block]
+            log_s_id = _logsumexp_(chunk @ id_over_t.T, dim=1)
+            log_n = _logsumexp_((chunk @ neg_over_t.T).view(-1, num_groups, group_size), dim=2)
+            if pos_over_t is None:
+                # Positives = the K ID labels themselves (the official code): their mean is S_ID / K.
+                log_mean_pos = log_s_id - math.log(id_over_t.shape[0])
+            else:
+                log_mean_pos = _logsumexp_(chunk @ pos_over_t.T, dim=1) - math.log(pos_over_t.shape[0])
+            yield block, _GroupedLogSums(log_s_id, log_n, log_mean_pos)
 
 
 def _check_grouped_args(temperature: float, num_groups: int) -> None:
