@@ -192,8 +192,9 @@ def _knn_statistic(
                 stat[rows] = (-torch.log(squared.sum(dim=1))).cpu().numpy()
             else:
                 # D_ij = |t_i| + |t_j| - 2 cos: the k + 1 smallest, self included, as the official code.
-                distance = norms[rows, None] + norms[None, :] - 2 * cos
-                nearest = -torch.topk(-distance, k + 1, dim=1).values
+                # Ranking row i by D_ij is ranking by 2 cos_ij - |t_j| (largest first), done in place.
+                closeness = torch.topk(cos.mul_(2).sub_(norms[None, :]), k + 1, dim=1).values
+                nearest = norms[rows, None] - closeness
                 if bool((nearest <= 0).any()):
                     raise ValueError(
                         "official-form density needs D_ij = |t_i| + |t_j| - 2cos > 0 for the nearest neighbours, "
