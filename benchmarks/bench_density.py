@@ -27,7 +27,6 @@ sys.path.insert(0, str(HERE))
 def run_one(method: str, n: int, dim: int, k: int) -> dict:
     """Worker: build the vectors, time one method, report time and this process's peak RSS."""
     import torch
-
     from _common import machine, peak_rss_gib, unit_rows
 
     features = unit_rows(n, dim, seed=0)

@@ -100,8 +100,9 @@ def main() -> None:
     print("| step | seconds | x bare product |")
     print("|---|---|---|")
     for name, seconds in timings.items():
-        scaled = " (timed on %d images, scaled)" % prefix.shape[0] if name.startswith("official") and \
-            prefix.shape[0] < args.images else ""
+        scaled = ""
+        if name.startswith("official") and prefix.shape[0] < args.images:
+            scaled = f" (timed on {prefix.shape[0]} images, scaled)"
         print(f"| {name}{scaled} | {seconds:.2f} | {seconds / floor:.2f} |")
     print(f"\nDNM / bare product = {dnm / floor:.2f} (target <= 2)")
     print(f"official loop / DNM = {timings['official per-group loop'] / dnm:.1f} (target >= 10)")
