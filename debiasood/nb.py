@@ -111,7 +111,9 @@ def read_records(executed_notebook: str | Path) -> dict[str, Any]:
     records: dict[str, Any] = {}
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is not None:
-                records[name] = ast.literal_eval(output["data"]["text/plain"])
+            scrapbook = output.get("metadata", {}).get("scrapbook", {})
+            if "name" in scrapbook:
+                # glue(..., display=False) stores its text under "application/papermill.record/text/plain".
+                text = output["data"][scrapbook.get("mime_prefix", "") + "text/plain"]
+                records[scrapbook["name"]] = ast.literal_eval(text)
     return records
