@@ -117,3 +117,16 @@ def read_records(executed_notebook: str | Path) -> dict[str, Any]:
                 text = output["data"][scrapbook.get("mime_prefix", "") + "text/plain"]
                 records[scrapbook["name"]] = ast.literal_eval(text)
     return records
+
+
+def notebook_parameters(notebook: Any) -> dict[str, Any]:
+    """The defaults of a notebook's parameters cell, read without running it.
+
+    ``notebook`` is an nbformat notebook (e.g. from ``jupytext.read``). Its first code cell must be tagged
+    ``parameters`` and hold only ``NAME = literal`` assignments, the cell :func:`check_parameters` reads.
+    """
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    if not code_cells or "parameters" not in code_cells[0].metadata.get("tags", []):
+        raise ValueError('the first code cell of a notebook must be tagged "parameters" '
+                         '(py:percent: `# %% tags=["parameters"]`)')
+    return _literal_assignments(code_cells[0].source, "parameters")
