@@ -1,0 +1,89 @@
+# The build, test and book pipeline. `make book` and `make test` are the two commands of the README.
+# Every step leaves a stamp (or a real output file) so that a warm rerun only redoes what changed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := book
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+BUILD    := .build
+STAMPS   := $(BUILD)/stamps
+KERNEL   := $(VENV)/share/jupyter/kernels/debiasood/kernel.json
+MATHJAX  := book/_mathjax/mathjax/tex-mml-chtml.js
+# Nothing may reach a model hub at run time; matplotlib must pick its inline backend in notebooks.
+OFFLINE  := env -u MPLBACKEND HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+EXECUTED  := $(patsubst notebooks/%.py,book/generated/%.ipynb,$(NOTEBOOKS))
+PACKAGE   := $(shell find debiasood -name '*.py')
+PAGES     := $(wildcard book/*.md book/*.bib book/*.svg)
+# Extra arguments for debiasood.run_notebooks, e.g. `make notebooks NOTEBOOK_ARGS=--smoke`.
+# Changing them does not invalidate executed notebooks: use `make -B notebooks`.
+NOTEBOOK_ARGS ?=
+PYTEST_ARGS   ?=
+
+.PHONY: setup system notebooks book test clean
+
+setup: system $(VENV)/.installed $(KERNEL) $(MATHJAX)
+
+# System packages: WordNet 3.0 (the label corpus) and Chromium (the browser test). Installed when missing
+# and running as root; otherwise we say what to install and stop.
+system:
+	@missing=""
+	[ -d /usr/share/wordnet ] || missing="$$missing wordnet-base"
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"
+	command -v npm >/dev/null || missing="$$missing npm"
+	[ -z "$$missing" ] && exit 0
+	if [ "$$(id -u)" != 0 ]; then
+	  echo "error: missing system packages:$$missing" >&2
+	  echo "       install them with:  sudo apt-get install -y$$missing" >&2
+	  echo "       then rerun make." >&2
+	  exit 1
+	fi
+	mkdir -p $(STAMPS)
+	[ -f $(STAMPS)/apt-update ] || { apt-get update && touch $(STAMPS)/apt-update; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing
+
+# The virtual environment; reinstalled only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	[ -x $(PY) ] || python3.11 -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -e '.[book,dev]'
+	touch $@
+
+# The Jupyter kernel the notebooks run on, inside the venv (nothing is written to $$HOME).
+$(KERNEL): $(VENV)/.installed
+	$(PY) -m ipykernel install --sys-prefix --name debiasood --display-name "Python (debiasood)"
+	touch $@
+
+# MathJax 3, vendored so the book renders math offline. It lives outside any `_static` folder because
+# Jupyter Book 1 injects every .js file under `_static` into every page.
+$(MATHJAX):
+	mkdir -p $(BUILD)/npm
+	npm install --prefix $(BUILD)/npm --no-audit --no-fund --loglevel=error mathjax@3
+	rm -rf book/_mathjax
+	mkdir -p book/_mathjax/mathjax
+	es5=$(BUILD)/npm/node_modules/mathjax/es5
+	cp -r $$es5/tex-mml-chtml.js $$es5/input $$es5/output book/_mathjax/mathjax/
+
+notebooks: $(EXECUTED)
+
+book/generated/%.ipynb: notebooks/%.py $(PACKAGE) | setup
+	$(OFFLINE) $(PY) -m debiasood.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
+
+# A fresh build every time (it takes seconds): --all makes Sphinx reread every page, or a warning from a
+# previous failed build would go unnoticed, and removing the old site drops pages that no longer exist.
+_build/.book-stamp: $(EXECUTED) $(PAGES) _config.yml _toc.yml | setup
+	rm -rf _build/html
+	$(OFFLINE) $(VENV)/bin/jupyter-book build -W -n --keep-going --all .
+	touch $@
+
+book: setup _build/.book-stamp
+
+test: book
+	$(OFFLINE) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# Removes what the build made; keeps the virtual environment (rm -rf .venv to drop it too).
+clean:
+	rm -rf _build book/generated book/_mathjax $(BUILD)
