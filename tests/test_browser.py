@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 NOTEBOOK_PAGES = "book/generated/"
 # Browser-internal schemes that never reach the network.
 LOCAL_SCHEMES = {"data", "blob", "about"}
+MATHJAX_TIMEOUT_MS = 10_000
 
 # Text of the page outside code and typeset math, where a raw TeX delimiter means math was not rendered.
 RAW_TEXT_JS = """() => {
@@ -110,6 +111,8 @@ def test_book_is_built():
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page(page_path, site_url, browser):
     """One page: offline, quiet console, decoded images, typeset math."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page = browser.new_page()
     foreign, errors = [], []
 
@@ -125,9 +128,12 @@ def test_page(page_path, site_url, browser):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{site_url}/{page_path}", wait_until="networkidle")
 
-    has_math = page.locator(".math").count() > 0
-    if has_math:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    if page.locator(".math").count() > 0:
+        try:
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=MATHJAX_TIMEOUT_MS)
+        except PlaywrightTimeoutError:
+            pytest.fail(f"the page has math but MathJax did not start within {MATHJAX_TIMEOUT_MS} ms")
         page.evaluate("() => MathJax.startup.promise")
         assert page.locator("mjx-container").count() > 0, "math on this page was not typeset by MathJax"
     raw_text = page.evaluate(RAW_TEXT_JS)
