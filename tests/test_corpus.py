@@ -1,0 +1,278 @@
+"""WordNet 3.0 loading (Debian copy, nltk data, missing data) and the label corpora built from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import random
+import re
+import socket
+from pathlib import Path
+
+import nltk
+import pytest
+
+from debiasood.corpus.corpora import (
+    ADJECTIVE,
+    NOUN,
+    PRESETS,
+    LabelCorpus,
+    build_corpus,
+    common_words_corpus,
+    csp_pool,
+    load_corpus,
+)
+from debiasood.corpus.wordnet import (
+    DEBIAN_WORDNET_DIR,
+    LEXNAMES,
+    WordNetNotFoundError,
+    get_wordnet,
+    load_wordnet,
+    locate_wordnet,
+)
+
+needs_debian = pytest.mark.skipif(not (DEBIAN_WORDNET_DIR / "data.noun").is_file(),
+                                  reason="Debian's wordnet-base is not installed")
+EXCLUDED_BY_NEGLABEL = {"noun.animal", "noun.food"}
+EXCLUDED_BY_DNM = EXCLUDED_BY_NEGLABEL | {"noun.person", "noun.quantity", "noun.group", "adj.pert"}
+
+
+@pytest.fixture(scope="module")
+def wn():
+    return get_wordnet()  # cached per process: the three corpus test modules share one load
+
+
+@pytest.fixture(scope="module")
+def corpora(wn):
+    return {preset: load_corpus(preset) for preset in ("full", "neglabel", "dnm", "csp")}
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+# ---- the lexnames table ----
+
+def test_lexnames_table_has_the_45_standard_files():
+    assert len(LEXNAMES) == 45
+    assert LEXNAMES[0] == ("adj.all", 3) and LEXNAMES[3] == ("noun.Tops", 1) and LEXNAMES[44] == ("adj.ppl", 3)
+    category = {"noun": 1, "verb": 2, "adj": 3, "adv": 4}
+    assert all(cat == category[name.split(".")[0]] for name, cat in LEXNAMES)
+
+
+def test_lexnames_agree_with_the_data_files(wn):
+    """Every (lex_filenum, ss_type) in the four data files names a file of the right category."""
+    category_of_type = {"n": 1, "v": 2, "a": 3, "s": 3, "r": 4}
+    seen = set()
+    for suffix in ("noun", "verb", "adj", "adv"):
+        with wn.reader.open(f"data.{suffix}") as stream:
+            for line in stream.read().splitlines():
+                if line and not line.startswith(" "):
+                    _, filenum, ss_type = line.split(" ", 3)[:3]
+                    seen.add((int(filenum), ss_type))
+    for filenum, ss_type in seen:
+        assert LEXNAMES[filenum][1] == category_of_type[ss_type], (filenum, ss_type)
+    assert {f for f, _ in seen} == set(range(45))
+
+
+@pytest.mark.skipif(not Path("/usr/share/man/man5/lexnames.5WN.gz").is_file(), reason="no lexnames(5WN) page")
+def test_lexnames_agree_with_the_manual_page():
+    page = gzip.open("/usr/share/man/man5/lexnames.5WN.gz", "rt").read()
+    rows = re.findall(r"^(\d\d)\t(\w+\.\w+)", page, flags=re.MULTILINE)
+    assert [(int(n), name) for n, name in rows] == [(i, name) for i, (name, _) in enumerate(LEXNAMES)]
+
+
+# ---- loading ----
+
+@pytest.mark.slow
+@needs_debian
+def test_debian_copy_loads_offline(tmp_path, monkeypatch, no_network):
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "no_nltk_data")])
+    loaded = load_wordnet(tmp_path / "nltk_data")
+    assert loaded.origin == "debian"
+    root = tmp_path / "nltk_data" / "corpora" / "wordnet"
+    for name in ("data.noun", "index.adj", "noun.exc", "lexnames"):
+        assert (root / name).is_file() and not (root / name).is_symlink()
+    assert str(tmp_path / "nltk_data") in nltk.data.path
+    assert loaded.reader.get_version() == "3.0"
+    assert loaded.reader.synset_from_pos_and_offset("n", 1440764).name() == "tench.n.01"
+    assert loaded.reader.synset("tabby.n.01").lexname() == "noun.animal"
+    again = locate_wordnet(tmp_path / "nltk_data")  # the copy is reused, not redone
+    assert again.origin == "debian"
+
+
+@pytest.mark.slow
+@needs_debian
+def test_wordnet_already_on_nltk_data_path_is_used_first(tmp_path, monkeypatch, no_network):
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "empty")])
+    locate_wordnet(tmp_path / "prepared", use_nltk_data=False)  # a WordNet as nltk.download would leave it
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "prepared")])
+    loaded = load_wordnet(tmp_path / "unused", debian_dir=tmp_path / "no_debian")
+    assert loaded.origin == "nltk_data"
+    assert str(tmp_path / "prepared") in str(loaded.location.root)
+    assert not (tmp_path / "unused").exists()
+    assert loaded.reader.synset_from_pos_and_offset("n", 1440764).name() == "tench.n.01"
+
+
+def test_missing_wordnet_says_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "empty")])
+    with pytest.raises(WordNetNotFoundError) as err:
+        load_wordnet(tmp_path / "cache", debian_dir=tmp_path / "no_debian")
+    message = str(err.value)
+    assert "apt-get install wordnet-base" in message
+    assert "python -c \"import nltk; nltk.download('wordnet')\"" in message
+
+
+def test_incomplete_copy_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "empty")])
+    (tmp_path / "cache" / "corpora" / "wordnet").mkdir(parents=True)
+    with pytest.raises(WordNetNotFoundError, match="incomplete"):
+        locate_wordnet(tmp_path / "cache")
+
+
+def test_synset_table_matches_nltk(wn):
+    table = wn.table
+    rng = random.Random(0)
+    keys = rng.sample(table.keys("n"), 150) + rng.sample(table.keys("a"), 150)
+    for key in keys:
+        synset = wn.reader.synset_from_pos_and_offset(key[0], key[1])
+        assert table.name(key) == synset.name()
+        assert table.lexname[key] == synset.lexname()
+        assert table.lemmas[key] == tuple(synset.lemma_names())
+        if key[0] == "n":
+            expected = {s.offset() for s in synset.hypernyms() + synset.instance_hypernyms()}
+            assert set(table.hypernyms[key[1]]) == expected
+            assert table.noun_depth[key[1]] == synset.min_depth()
+    assert {key[0] for key in keys} == {"n", "a", "s"}
+
+
+# ---- corpora ----
+
+def test_preset_counts(corpora):
+    counts = {name: (len(c), c.counts()) for name, c in corpora.items()}
+    assert counts["full"] == (79403, {NOUN: 65397, ADJECTIVE: 14006})
+    assert counts["neglabel"] == (70794, {NOUN: 56788, ADJECTIVE: 14006})
+    assert counts["dnm"] == (57493, {NOUN: 46446, ADJECTIVE: 11047})
+    assert corpora["csp"].words == corpora["dnm"].words
+    assert abs(len(corpora["dnm"]) - 56620) / 56620 < 0.02  # the official DNM list (SPEC.md section 3)
+
+
+def test_presets_nest_and_exclude_their_files(corpora):
+    full, neglabel, dnm = (set(corpora[p].words) for p in ("full", "neglabel", "dnm"))
+    assert dnm < neglabel < full
+    assert not set(corpora["neglabel"].lexfiles) & EXCLUDED_BY_NEGLABEL
+    assert not set(corpora["dnm"].lexfiles) & EXCLUDED_BY_DNM
+    assert EXCLUDED_BY_DNM <= set(corpora["full"].lexfiles)
+    assert "noun.person" in set(corpora["neglabel"].lexfiles)
+
+
+def test_first_lemma_rule(wn, corpora):
+    corpus = corpora["full"]
+    assert all("_" not in w and w == w.lower() for w in corpus.words)
+    assert "ice cream" in corpus.words and "tench" in corpus.words
+    assert len(set(corpus.synsets)) == len(corpus)  # one word per synset
+    for i in random.Random(1).sample(range(len(corpus)), 300):
+        synset = wn.reader.synset(corpus.synsets[i])
+        assert corpus.words[i] == synset.lemma_names()[0].lower().replace("_", " ")
+        assert corpus.lexfiles[i] == synset.lexname()
+        assert corpus.parts_of_speech[i] == (NOUN if synset.pos() == "n" else ADJECTIVE)
+
+
+def test_duplicates_are_kept_by_the_first_sorted_file(wn, corpora):
+    table, corpus = wn.table, corpora["full"]
+    files_of_word: dict[str, set[str]] = {}
+    for key in table.keys():
+        word = table.lemmas[key][0].lower().replace("_", " ")
+        files_of_word.setdefault(word, set()).add(table.lexname[key])
+    assert set(files_of_word) == set(corpus.words)
+    shared = 0
+    for word, lexfile in zip(corpus.words, corpus.lexfiles, strict=True):
+        assert lexfile == min(files_of_word[word])
+        shared += len(files_of_word[word]) > 1
+    assert shared > 1000  # the rule matters
+
+
+def test_file_order_given_does_not_matter(wn, corpora):
+    files = list(PRESETS["dnm"])
+    random.Random(2).shuffle(files)
+    assert build_corpus(files, wordnet=wn, name="dnm").fingerprint == corpora["dnm"].fingerprint
+    assert build_corpus(reversed(files), wordnet=wn, name="x").words == corpora["dnm"].words
+
+
+def test_satellites_count_as_adjectives(corpora):
+    corpus = corpora["full"]
+    satellites = [i for i, s in enumerate(corpus.synsets) if ".s." in s]
+    assert len(satellites) > 5000
+    assert {corpus.parts_of_speech[i] for i in satellites} == {ADJECTIVE}
+
+
+def test_fingerprint_is_stable_and_content_sensitive(corpora):
+    dnm = corpora["dnm"]
+    assert dnm.fingerprint == "893a138f6197787a950bf9d5f01118ed53cad870f19a03410a5ab35d1271cb96"
+    assert dataclasses.replace(dnm, name="renamed").fingerprint == dnm.fingerprint
+    changed = dataclasses.replace(dnm, words=("zzz",) + dnm.words[1:], source_words=())
+    assert changed.fingerprint != dnm.fingerprint
+    swapped = dataclasses.replace(dnm, lexfiles=dnm.lexfiles[1:] + dnm.lexfiles[:1])
+    assert swapped.fingerprint != dnm.fingerprint
+
+
+def test_label_corpus_rejects_bad_columns():
+    with pytest.raises(ValueError, match="equal lengths"):
+        LabelCorpus("x", ("a", "b"), (NOUN,), ("a.n.01",), ("noun.act",))
+    with pytest.raises(ValueError, match="unique"):
+        LabelCorpus("x", ("a", "a"), (NOUN, NOUN), ("a.n.01", "a.n.02"), ("noun.act",) * 2)
+    with pytest.raises(ValueError, match="parts_of_speech"):
+        LabelCorpus("x", ("a",), ("verb",), ("a.v.01",), ("verb.body",))
+    with pytest.raises(TypeError, match="tuple"):
+        LabelCorpus("x", ["a"], [NOUN], ["a.n.01"], ["noun.act"])
+
+
+def test_unknown_preset_and_lexfile(wn):
+    with pytest.raises(ValueError, match="known presets"):
+        load_corpus("wordnet")
+    with pytest.raises(ValueError, match="lexicographer files"):
+        build_corpus(["verb.body"], wordnet=wn)
+
+
+def test_part_of_speech_labels_match_mining():
+    from debiasood.mining import PARTS_OF_SPEECH
+
+    assert (NOUN, ADJECTIVE) == PARTS_OF_SPEECH
+
+
+def test_csp_pool(corpora):
+    dnm = corpora["dnm"]
+    pool = csp_pool(dnm, seed=0)
+    from debiasood.mining import CSP_SUPERCLASS_WORDS
+
+    counts = dnm.counts()
+    assert pool.counts() == {NOUN: counts[NOUN], ADJECTIVE: counts[ADJECTIVE] - 1}  # 'deep space' is a noun
+    phrases = [i for i, p in enumerate(pool.parts_of_speech) if p == ADJECTIVE]
+    for i in phrases[:500]:
+        adjective, superclass = pool.words[i].rsplit(" ", 1)
+        assert adjective == pool.source_words[i] and superclass in CSP_SUPERCLASS_WORDS
+        assert dnm.synsets[dnm.words.index(adjective)] == pool.synsets[i]
+    assert csp_pool(dnm, seed=0).fingerprint == pool.fingerprint
+    assert csp_pool(dnm, seed=1).fingerprint != pool.fingerprint
+
+
+def test_common_words(wn):
+    result = common_words_corpus(2000, wordnet=wn)
+    corpus = result.corpus
+    assert len(corpus) + len(result.dropped) + len(result.merged) == 2000
+    assert {"the", "and", "was"} <= set(result.dropped)
+    assert "states" in result.merged or "years" in corpus.source_words
+    by_word = dict(zip(corpus.words, corpus.parts_of_speech, strict=True))
+    assert by_word["time"] == NOUN and by_word["good"] == ADJECTIVE
+    assert all(w == w.lower() and "_" not in w for w in corpus.words)
+    for word, synset in zip(corpus.words[:200], corpus.synsets[:200], strict=True):
+        assert word in [name.lower().replace("_", " ") for name in wn.reader.synset(synset).lemma_names()]
+    with pytest.raises(ValueError, match="positive int"):
+        common_words_corpus(0, wordnet=wn)
