@@ -569,9 +569,9 @@ def plot_clamp_comparison(comparison: ClampComparison) -> Figure:
         left.bar_label(bars, fmt="%.1f", fontsize=7)
     left.set_xticks(x, [name.replace(" (", "\n(") for name in names], fontsize=8)
     left.set_ylabel("percent")
-    left.set_ylim(0, 110)
+    left.set_ylim(0, 120)
     left.set_title(f"Detection with $a$ = {comparison.coefficient:.2f}")
-    left.legend(fontsize=8)
+    left.legend(fontsize=8, loc="upper center", ncol=2)
     for kind, values in comparison.log_ratio.items():
         right.hist(values, bins=60, alpha=0.6, color=_COLORS[kind], label=f"{kind} images", density=True)
     if comparison.coefficient < 0:
