@@ -40,9 +40,10 @@ from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nltk
-from nltk.corpus.reader.wordnet import WordNetCorpusReader
+if TYPE_CHECKING:
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
 
 DEBIAN_WORDNET_DIR = Path("/usr/share/wordnet")
 WORDNET_VERSION = "3.0"
@@ -93,11 +94,19 @@ def lexnames_text() -> str:
     return "".join(f"{i:02d}\t{name}\t{category}\n" for i, (name, category) in enumerate(LEXNAMES))
 
 
-class _WordNet30Reader(WordNetCorpusReader):
-    """nltk's reader, minus the identity version map that would need ``index.sense`` (see the module doc)."""
+@functools.cache
+def _reader_class() -> type:
+    """nltk's reader, minus the identity version map that would need ``index.sense`` (see the module doc).
 
-    def map_wn(self, version="wordnet"):
-        return None
+    Built on first use: importing nltk takes seconds, and ``import debiasood.corpus`` should not.
+    """
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    class WordNet30Reader(WordNetCorpusReader):
+        def map_wn(self, version="wordnet"):
+            return None
+
+    return WordNet30Reader
 
 
 @dataclass(frozen=True)
@@ -109,12 +118,16 @@ class WordNetLocation:
 
 
 def _on_nltk_path(directory: Path) -> None:
+    import nltk
+
     entry = str(directory)
     if entry not in nltk.data.path:
         nltk.data.path.insert(0, entry)
 
 
 def _find_in(paths: list[str]) -> object | None:
+    import nltk
+
     if not paths:
         return None
     try:
@@ -156,6 +169,8 @@ def locate_wordnet(
 
     ``data_dir`` is put on ``nltk.data.path`` whenever the Debian copy is used.
     """
+    import nltk
+
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     data_dir = data_dir.expanduser().resolve()
     if use_nltk_data:
@@ -207,7 +222,7 @@ def load_wordnet(
     with warnings.catch_warnings():
         # Passing omw_reader=None is deliberate (no multilingual data offline); nltk warns about it every time.
         warnings.filterwarnings("ignore", message="The multilingual functions are not available", category=UserWarning)
-        reader = _WordNet30Reader(location.root, None)
+        reader = _reader_class()(location.root, None)
     version = reader.get_version()
     if version != WORDNET_VERSION:
         raise WordNetNotFoundError(
