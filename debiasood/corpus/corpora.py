@@ -228,6 +228,9 @@ def common_words_corpus(n: int, *, wordnet: WordNet | None = None) -> CommonWord
     3. The label is the base form (lowercased, underscores to spaces); its synset is that base form's first
        (most frequent) sense in the winning POS; ``source_words`` keeps the wordfreq word.
     4. A label already taken by a more frequent word is skipped (reported in ``merged``): 'states' -> 'state'.
+
+    Measured with wordfreq 3.1.1 and n = 20,000: 10,036 labels (7,877 nouns, 2,159 adjectives), 7,594 dropped,
+    2,370 merged. The DNM paper does not state the size of its common-words corpus.
     """
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
         raise ValueError(f"n must be a positive int, got {n!r}")
