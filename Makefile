@@ -12,6 +12,7 @@ BUILD    := .build
 STAMPS   := $(BUILD)/stamps
 KERNEL   := $(VENV)/share/jupyter/kernels/debiasood/kernel.json
 MATHJAX  := book/_mathjax/mathjax/tex-mml-chtml.js
+MATHJAX_VERSION := 3.2.2
 # Nothing may reach a model hub at run time; matplotlib must pick its inline backend in notebooks.
 OFFLINE  := env -u MPLBACKEND HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
@@ -61,7 +62,7 @@ $(KERNEL): $(VENV)/.installed
 # Jupyter Book 1 injects every .js file under `_static` into every page.
 $(MATHJAX):
 	mkdir -p $(BUILD)/npm
-	npm install --prefix $(BUILD)/npm --no-audit --no-fund --loglevel=error mathjax@3
+	npm install --prefix $(BUILD)/npm --no-audit --no-fund --loglevel=error mathjax@$(MATHJAX_VERSION)
 	rm -rf book/_mathjax
 	mkdir -p book/_mathjax/mathjax
 	es5=$(BUILD)/npm/node_modules/mathjax/es5
@@ -69,6 +70,7 @@ $(MATHJAX):
 
 notebooks: $(EXECUTED)
 
+# A notebook is executed again when its source or any module of the package changes.
 book/generated/%.ipynb: notebooks/%.py $(PACKAGE) | setup
 	$(OFFLINE) $(PY) -m debiasood.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
 
