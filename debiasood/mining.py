@@ -22,6 +22,7 @@ the N x N matrix (the official code does: 12.8 GB in float32 for N = 56,620).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -170,39 +171,63 @@ def neglabel_mining(
                             _tie_decimals(candidates))
 
 
-def _knn_statistic(
-    features: torch.Tensor,
-    k: int,
-    form: str,
-    block_rows: int | None,
-) -> np.ndarray:
-    """Per-row density statistic from an exact kNN computed block by block (never N x N at once)."""
-    num = features.shape[0]
-    norms = torch.linalg.vector_norm(features, dim=1)
-    unit = features / norms[:, None]
-    stat = np.empty(num, dtype=np.float64)
+def _nearest_torch(unit: torch.Tensor, norms: torch.Tensor, k: int, form: str,
+                   block_rows: int | None) -> torch.Tensor:
+    """Neighbour values by blocks of rows: never more than one (block, N) similarity matrix at once."""
+    num = unit.shape[0]
+    width = k if form == "paper" else k + 1
+    values = torch.empty(num, width, dtype=unit.dtype, device=unit.device)
     with torch.no_grad():
         for rows in _row_blocks(num, num, block_rows):
             cos = unit[rows] @ unit.T
             if form == "paper":
                 # k nearest OTHER words: mask self (a duplicate embedding is still a neighbour).
                 cos[torch.arange(cos.shape[0]), torch.arange(rows.start, rows.stop)] = -math.inf
-                nearest = torch.topk(cos, k, dim=1).values
-                squared = torch.clamp(2 - 2 * nearest, min=0).double()
-                stat[rows] = (-torch.log(squared.sum(dim=1))).cpu().numpy()
+                values[rows] = torch.topk(cos, k, dim=1).values
             else:
-                # D_ij = |t_i| + |t_j| - 2 cos: the k + 1 smallest, self included, as the official code.
-                # Ranking row i by D_ij is ranking by 2 cos_ij - |t_j| (largest first), done in place.
-                closeness = torch.topk(cos.mul_(2).sub_(norms[None, :]), k + 1, dim=1).values
-                nearest = norms[rows, None] - closeness
-                if bool((nearest <= 0).any()):
-                    raise ValueError(
-                        "official-form density needs D_ij = |t_i| + |t_j| - 2cos > 0 for the nearest neighbours, "
-                        "which holds for raw CLIP text features (norms ~ 8-10) but not for unit-norm ones "
-                        "(D_ii = 0, log 0 = -inf). Pass the raw, unnormalised features, or use form='paper'."
-                    )
-                stat[rows] = torch.log(nearest.double()).mean(dim=1).cpu().numpy()
-    return stat
+                # Ranking row i by D_ij = |t_i| + |t_j| - 2 cos is ranking by 2 cos_ij - |t_j|, largest first.
+                values[rows] = torch.topk(cos.mul_(2).sub_(norms[None, :]), k + 1, dim=1).values
+    return values
+
+
+def _nearest_faiss(unit: torch.Tensor, norms: torch.Tensor, k: int, form: str) -> torch.Tensor:
+    """The same neighbour values from faiss' exact inner-product search (IndexFlatIP), which blocks internally."""
+    import faiss
+
+    database = unit.float().numpy()
+    if form == "paper":
+        queries = database
+    else:
+        # <[2 t_i, -1], [t_j, |t_j|]> = 2 cos_ij - |t_j|: the official ranking as a plain inner product.
+        queries = np.hstack([2 * database, -np.ones((len(database), 1), np.float32)])
+        database = np.hstack([database, norms.float().numpy()[:, None]])
+    index = faiss.IndexFlatIP(database.shape[1])
+    index.add(np.ascontiguousarray(database))
+    values, ids = index.search(np.ascontiguousarray(queries), k + 1)
+    if form == "paper":
+        # Drop self; where a duplicate outranked it and self is not among the k + 1, drop the last instead.
+        is_self = ids == np.arange(len(ids))[:, None]
+        is_self[~is_self.any(axis=1), -1] = True
+        values = values[~is_self].reshape(len(ids), k)
+    return torch.from_numpy(values).to(unit.dtype)
+
+
+def _density_statistic(values: torch.Tensor, norms: torch.Tensor, form: str) -> np.ndarray:
+    if form == "paper":
+        squared = torch.clamp(2 - 2 * values.double(), min=0)  # |e_i - e_j|^2 = 2 - 2 cos
+        return (-torch.log(squared.sum(dim=1))).cpu().numpy()
+    nearest = norms.double()[:, None] - values.double()  # D_ij = |t_i| - (2 cos_ij - |t_j|)
+    if bool((nearest <= 0).any()):
+        raise ValueError(
+            "official-form density needs D_ij = |t_i| + |t_j| - 2cos > 0 for the nearest neighbours, "
+            "which holds for raw CLIP text features (norms ~ 8-10) but not for unit-norm ones "
+            "(D_ii = 0, log 0 = -inf). Pass the raw, unnormalised features, or use form='paper'."
+        )
+    return torch.log(nearest).mean(dim=1).cpu().numpy()
+
+
+def _faiss_available() -> bool:
+    return importlib.util.find_spec("faiss") is not None
 
 
 def density_selection(
@@ -213,6 +238,7 @@ def density_selection(
     k: int = 100,
     quotas: Mapping[str, float] | None = None,
     form: str = "paper",
+    backend: str = "auto",
     block_rows: int | None = None,
 ) -> Selection:
     r"""DNM's density-based negative selection (Step 1), exact kNN among the candidates themselves.
@@ -231,6 +257,10 @@ def density_selection(
     where the k + 1 nearest by D include i itself and the norms are not squared. Both keep
     ``int(quotas[pos] * n_pos)`` words per part of speech (default: the ViT-B/16 quotas, 23% of nouns and
     13% of adjectives, with k = 100).
+
+    The exact kNN never builds the N x N matrix: ``backend="torch"`` multiplies blocks of ``block_rows`` rows
+    (any device and dtype), ``backend="faiss"`` uses faiss' exact IndexFlatIP; ``"auto"`` takes faiss for CPU
+    float32 tensors when it is installed. Both find the same neighbours up to float32 rounding.
     """
     if form not in ("paper", "official"):
         raise ValueError(f"form must be 'paper' or 'official', got {form!r}")
@@ -240,7 +270,17 @@ def density_selection(
         raise ValueError(f"k={k} must be smaller than the number of candidates ({candidates.shape[0]})")
     quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
     _check_quotas(quotas)
-    stat = _knn_statistic(candidates, k, form, block_rows)
+    if backend not in ("auto", "torch", "faiss"):
+        raise ValueError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
+    if backend == "faiss" and not _faiss_available():
+        raise ValueError("backend='faiss' needs the faiss-cpu package: pip install faiss-cpu")
+    # faiss works in float32 on the CPU: "auto" leaves float64 (exact reference runs) and GPU tensors to torch.
+    use_faiss = backend == "faiss" or (backend == "auto" and candidates.device.type == "cpu"
+                                       and candidates.dtype == torch.float32 and _faiss_available())
+    norms = torch.linalg.vector_norm(candidates, dim=1)
+    unit = candidates / norms[:, None]
+    values = _nearest_faiss(unit, norms, k, form) if use_faiss else _nearest_torch(unit, norms, k, form, block_rows)
+    stat = _density_statistic(values, norms, form)
     eligible = np.ones(candidates.shape[0], dtype=bool)
     return _select_per_part(stat, eligible, words, parts_of_speech, quotas, form == "paper",
                             _tie_decimals(candidates))

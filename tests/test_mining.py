@@ -61,26 +61,44 @@ def ref_official_rep(raw, k):
     return np.log(nearest).mean(axis=1)
 
 
+BACKENDS = [("torch", np.float64, 1e-10), ("faiss", np.float32, 1e-5)]
+
+
 @pytest.mark.parametrize("k", [1, 5, 20])
-def test_density_paper_form_matches_reference(k):
+@pytest.mark.parametrize(("backend", "dtype", "rtol"), BACKENDS)
+def test_density_paper_form_matches_reference(k, backend, dtype, rtol):
     feats, words, pos = corpus()
-    got = density_selection(feats, words, pos, k=k, quotas={"noun": 0.25, "adj": 0.5}, block_rows=17)
-    rep = ref_paper_rep(feats, k)
-    np.testing.assert_allclose(got.criterion, rep, rtol=1e-10)
+    feats = feats.astype(dtype)
+    got = density_selection(feats, words, pos, k=k, quotas={"noun": 0.25, "adj": 0.5}, block_rows=17,
+                            backend=backend)
+    rep = ref_paper_rep(feats.astype(np.float64), k)
+    np.testing.assert_allclose(got.criterion, rep, rtol=rtol)
     expected = pick_lowest(rep, pos, "noun", 0.25, higher=True) + pick_lowest(rep, pos, "adj", 0.5, higher=True)
     assert got.indices.tolist() == expected and got.higher_is_better
 
 
 @pytest.mark.parametrize("k", [3, 10])
-def test_density_official_form_matches_reference(k):
+@pytest.mark.parametrize(("backend", "dtype", "rtol"), BACKENDS)
+def test_density_official_form_matches_reference(k, backend, dtype, rtol):
     feats, words, pos = corpus()
-    raw = feats * np.random.default_rng(1).uniform(7, 10, size=(len(feats), 1))  # CLIP-like raw norms
+    raw = (feats * np.random.default_rng(1).uniform(7, 10, size=(len(feats), 1))).astype(dtype)  # CLIP-like norms
     got = density_selection(raw, words, pos, k=k, form="official", quotas={"noun": 0.23, "adj": 0.13},
-                            block_rows=25)
-    rep = ref_official_rep(raw, k)
-    np.testing.assert_allclose(got.criterion, rep, rtol=1e-10)
+                            block_rows=25, backend=backend)
+    rep = ref_official_rep(raw.astype(np.float64), k)
+    np.testing.assert_allclose(got.criterion, rep, rtol=rtol)
     expected = pick_lowest(rep, pos, "noun", 0.23) + pick_lowest(rep, pos, "adj", 0.13)
     assert got.indices.tolist() == expected and not got.higher_is_better
+
+
+@pytest.mark.parametrize("form", ["paper", "official"])
+def test_backends_agree_on_float32(form):
+    feats, words, pos = corpus(n=300)
+    feats = (feats * (8.0 if form == "official" else 1.0)).astype(np.float32)
+    feats[5] = feats[4]  # a duplicate: faiss may rank it before self
+    a = density_selection(feats, words, pos, k=6, form=form, backend="torch")
+    b = density_selection(feats, words, pos, k=6, form=form, backend="faiss")
+    np.testing.assert_allclose(a.criterion, b.criterion, rtol=1e-5)
+    assert len(set(a.indices) ^ set(b.indices)) <= 2
 
 
 def test_density_finds_the_dense_cluster():
@@ -175,6 +193,7 @@ def test_ensemble_averages_templates_then_renormalises():
         (lambda f, w, p: density_selection(f, w, p, k=len(w)), "k="),
         (lambda f, w, p: density_selection(f, w, p, k=0), "k must"),
         (lambda f, w, p: density_selection(f, w, p, form="cosine"), "form"),
+        (lambda f, w, p: density_selection(f, w, p, backend="annoy"), "backend"),
         (lambda f, w, p: density_selection(f, w, p, quotas={"noun": 1.5}), "quotas"),
         (lambda f, w, p: density_selection(f, w, p, quotas={"verb": 0.5}), "quotas"),
         (lambda f, w, p: density_selection(f, w, p, block_rows=0), "block_rows"),
