@@ -7,6 +7,15 @@ The core is pure functions over embeddings (every score: HIGHER = MORE IN-DISTRI
 - :mod:`debiasood.mining`: NegLabel's percentile mining, DNM's density selection, CSP's pool;
 - :mod:`debiasood.metrics`: AUROC, AUPR-In/Out, FPR95 in the paper and OpenOOD conventions, bootstrap CIs;
 - :mod:`debiasood.partition`: the seeded grouping of negatives, shared by ID and every OOD set.
+
+Around it (import from the subpackage; heavy libraries load only when used):
+
+- :mod:`debiasood.corpus`: WordNet 3.0 offline, label corpora (presets), benchmark label sets, and the
+  false-negative ground truth;
+- :mod:`debiasood.encoders`: the encoder protocol, open_clip and sentence-transformers backends, prompts;
+- :mod:`debiasood.cache`: the on-disk feature store;
+- :mod:`debiasood.toy_world` and :mod:`debiasood.derivation`: the controlled world of the derivation notebook;
+- :mod:`debiasood.nb` and :mod:`debiasood.run_notebooks`: notebook helpers and the papermill runner.
 """
 
 from debiasood.metrics import average_metrics, bootstrap_ci, ood_metrics, ood_metrics_from_labels
