@@ -1,7 +1,8 @@
 """DNM's density selection at corpus scale: exact kNN without the N x N matrix, against faiss.
 
 Shapes (defaults): N = 56,620 candidate embeddings (the official DNM corpus), D = 512, k = 100.
-Each method runs in its own subprocess so that its peak resident memory is its own. Prints wall time and
+Each method runs in its own subprocess so that its peak resident memory is its own; every method runs
+``--repeats`` times, interleaved, and the best time (the largest peak memory) is reported. Prints wall time and
 peak RSS per method and the ratios the project targets:
 
 - peak RSS of density_selection < 2 GB (the official code builds the N x N float32 matrix: N^2 x 4 bytes,
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=56_620)
     parser.add_argument("--dim", type=int, default=512)
     parser.add_argument("--k", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=2, help="runs per method; the best time is kept")
     parser.add_argument("--worker", choices=list(METHODS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -72,11 +74,15 @@ def main() -> None:
         return
 
     results = {}
-    for method in METHODS:
-        out = subprocess.run([sys.executable, __file__, "--worker", method, "--n", str(args.n),
-                              "--dim", str(args.dim), "--k", str(args.k)],
-                             check=True, capture_output=True, text=True)
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
+    for _ in range(args.repeats):
+        for method in METHODS:  # interleaved, so a burst of other load does not hit one method only
+            out = subprocess.run([sys.executable, __file__, "--worker", method, "--n", str(args.n),
+                                  "--dim", str(args.dim), "--k", str(args.k)],
+                                 check=True, capture_output=True, text=True)
+            run = json.loads(out.stdout.strip().splitlines()[-1])
+            best = results.setdefault(method, run)
+            best["seconds"] = min(best["seconds"], run["seconds"])
+            best["peak_rss_gib"] = max(best["peak_rss_gib"], run["peak_rss_gib"])
     print(f"# density benchmark on {results['faiss']['machine']}")
     print(f"# N={args.n} D={args.dim} k={args.k} float32; official full matrix would need "
           f"{args.n**2 * 4 / 2**30:.1f} GiB for N x N alone")
