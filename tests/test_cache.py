@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 import torch
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in these tests may reach a hub
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-from debiasood import cache  # noqa: E402
-from debiasood.cache import (  # noqa: E402
+from debiasood import cache
+from debiasood.cache import (
     CacheCorruptionWarning,
     FeatureKey,
     FeatureStore,

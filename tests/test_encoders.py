@@ -7,7 +7,6 @@ seeded random weights, so everything runs offline in seconds; real CLIP weights 
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 import warnings
 from pathlib import Path
@@ -16,10 +15,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in these tests may reach a hub
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-from debiasood.encoders import (  # noqa: E402
+from debiasood.encoders import (
     Encoder,
     ImagesNotSupportedError,
     OpenClipEncoder,
