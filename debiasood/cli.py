@@ -1,0 +1,113 @@
+"""The ``debiasood`` command line: a thin layer over the same functions the notebooks use.
+
+Every command prints a table, Markdown by default (``--format csv`` or ``--format json`` on request), and
+turns a bad argument into a one-line error that names it, with exit code 2.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from debiasood.tables import render
+
+app = typer.Typer(
+    name="debiasood",
+    help="Debiased negative mining for zero-shot OOD detection: corpora, label sets and the false-negative audit.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+FORMAT_OPTION = typer.Option(Format.markdown, "--format", "-f", help="Table format.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command("label-sets", epilog="Example:  debiasood label-sets --format csv")
+def label_sets(fmt: Format = FORMAT_OPTION) -> None:
+    """List the benchmark label sets: size, whether classes are WordNet synsets, and where names come from."""
+    from debiasood.corpus import get_label_set, label_set_names
+
+    rows = []
+    for name in label_set_names():
+        label_set = get_label_set(name)
+        rows.append({"name": name, "classes": len(label_set), "wnids": label_set.wnids is not None,
+                     "stand_in": label_set.is_stand_in, "source": label_set.source})
+    typer.echo(render(rows, fmt.value))
+
+
+@app.command(
+    "corpus",
+    epilog="Examples:  debiasood corpus --preset dnm   |   debiasood corpus --preset full --by lexfile --format csv",
+)
+def corpus(
+    preset: str = typer.Option("dnm", help="Corpus preset: full, neglabel, dnm or csp."),
+    by: str = typer.Option("pos", help="Count by part of speech ('pos') or lexicographer file ('lexfile')."),
+    show: int = typer.Option(0, min=0, help="Also print the first N words with their synset and file."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Build a WordNet 3.0 label corpus (first-lemma rule) and count its words."""
+    from debiasood.corpus import PRESETS, load_corpus
+
+    if preset not in PRESETS:
+        _fail(f"unknown --preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    if by not in ("pos", "lexfile"):
+        _fail(f"--by must be 'pos' or 'lexfile', got {by!r}")
+    words = load_corpus(preset)
+    counts = words.counts() if by == "pos" else words.lexfile_counts()
+    rows = [{by: key, "words": value} for key, value in counts.items()] + [{by: "total", "words": len(words)}]
+    typer.echo(render(rows, fmt.value))
+    if show:
+        sample = [{"word": words.words[i], "pos": words.parts_of_speech[i], "synset": words.synsets[i],
+                   "lexfile": words.lexfiles[i]} for i in range(min(show, len(words)))]
+        typer.echo("\n" + render(sample, fmt.value))
+
+
+@app.command(
+    "audit",
+    epilog="Examples:  debiasood audit --id imagenet1k --preset dnm   |   "
+    "debiasood audit --id imagenet10 --examples 3 --format json",
+)
+def audit(
+    id_set: str = typer.Option("imagenet1k", "--id", help="ID label set with WordNet ids (the ImageNet family)."),
+    preset: str = typer.Option("dnm", help="Corpus preset: full, neglabel, dnm or csp."),
+    max_hypernym_depth: int = typer.Option(2, min=0, help="How many steps above an ID synset count as close."),
+    examples: int = typer.Option(5, min=0, help="Example words shown per relation."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """False-negative audit: how many corpus words name an ID class, one of its hyponyms or a close hypernym."""
+    from debiasood.corpus import PRESETS, RELATIONS, audit_false_negatives, get_label_set, load_corpus
+
+    if preset not in PRESETS:
+        _fail(f"unknown --preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    try:
+        label_set = get_label_set(id_set)
+        words = load_corpus(preset)
+        result = audit_false_negatives(words, label_set, max_hypernym_depth=max_hypernym_depth)
+    except ValueError as error:
+        _fail(str(error))
+    counts = result.counts()
+    rows = []
+    for relation in RELATIONS:
+        indices = result.mask(relation).nonzero()[0][:examples]
+        shown = ", ".join(f"{words.words[i]} ~ {label_set.class_names[result.id_index[i]]}"
+                          if result.id_index[i] >= 0 else words.words[i] for i in indices)
+        rows.append({"relation": relation, "words": counts[relation],
+                     "share_percent": 100 * counts[relation] / len(words), "examples": shown})
+    typer.echo(render(rows, fmt.value))
+
+
+def main() -> None:  # pragma: no cover - the console script's entry point
+    app()

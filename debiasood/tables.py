@@ -1,0 +1,39 @@
+"""Render result rows as Markdown (default), CSV or JSON, for the command line and the README."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+FORMATS = ("markdown", "csv", "json")
+
+
+def _cell(value: object, digits: int) -> str:
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def render(rows: Sequence[Mapping[str, object]], fmt: str = "markdown", *, digits: int = 2) -> str:
+    """One table from rows of equal keys. Floats get ``digits`` decimals in Markdown and CSV, full precision in JSON."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+    if not rows:
+        raise ValueError("nothing to render: no rows")
+    columns = list(rows[0])
+    if any(list(row) != columns for row in rows):
+        raise ValueError("every row must have the same columns, in the same order")
+    if fmt == "json":
+        return json.dumps([dict(row) for row in rows], indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_cell(row[c], digits) for c in columns] for row in rows])
+        return buffer.getvalue().rstrip("\n")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(row[c], digits) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
