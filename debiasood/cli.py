@@ -6,7 +6,7 @@ turns a bad argument into a one-line error that names it, with exit code 2.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
