@@ -15,7 +15,8 @@ with ``kept`` saying which dataset images the rows belong to.
   atomically, with sha256 checksums, to ``<store root>/partial/image/<digest>-chunk<size>/``. After an
   interruption (an exception, Ctrl-C, a killed job) the next call with the same key re-uses the valid chunks
   and encodes only the rest; a damaged chunk is reported and encoded again. The partial folder is removed
-  once the full matrix is in the store.
+  once the full matrix is in the store; that of a run never finished (say the files changed in between, which
+  changes the key) stays until removed by hand.
 """
 
 from __future__ import annotations
@@ -134,10 +135,10 @@ def extract_image_features(
     key = image_feature_key(encoder, dataset)
     data_path = store.path_for(key)
     manifest_path = data_path.with_name(f"{data_path.stem}.rows.json")
+    partial_dir = store.root / "partial" / "image" / f"{data_path.stem}-chunk{chunk_size}"
     computed: dict[str, list[SkippedImage]] = {}
 
     def compute() -> torch.Tensor:
-        partial_dir = store.root / "partial" / "image" / f"{data_path.stem}-chunk{chunk_size}"
         features, skipped = _extract_chunks(encoder, dataset, key, partial_dir, batch_size, num_workers,
                                             fail_fast, progress, chunk_size)
         # The manifest goes first: the store writes the features after compute() returns, so a features entry
@@ -147,10 +148,7 @@ def extract_image_features(
         return features
 
     features = store.get_or_compute(key, compute)
-    if "skipped" in computed:
-        shutil.rmtree(store.root / "partial" / "image" / f"{data_path.stem}-chunk{chunk_size}", ignore_errors=True)
-        skipped = computed["skipped"]
-    else:
+    if "skipped" not in computed:
         skipped, problem = _read_manifest(manifest_path, key, dataset, features)
         if problem is not None:
             warnings.warn(f"feature cache entry {data_path} is unusable ({problem}); recomputing it",
@@ -158,10 +156,15 @@ def extract_image_features(
             for stale in (data_path, data_path.with_suffix(".json"), manifest_path):
                 stale.unlink(missing_ok=True)
             features = store.get_or_compute(key, compute)
-            skipped = computed.get("skipped")
-            if skipped is None:
-                raise RuntimeError(f"feature cache entry {data_path} was rewritten by another process while being "
-                                   "repaired; run again")
+            if "skipped" not in computed:  # another process rebuilt the entry in the meantime
+                skipped, problem = _read_manifest(manifest_path, key, dataset, features)
+                if problem is not None:
+                    raise RuntimeError(f"feature cache entry {data_path} is still unusable after a rebuild by "
+                                       f"another process ({problem}); is the store shared by another version?")
+    if "skipped" in computed:
+        skipped = computed["skipped"]
+        # Chunks are only a means to the finished entry; a leftover folder would only cost disk space.
+        shutil.rmtree(partial_dir, ignore_errors=True)
     if fail_fast and skipped:
         first = skipped[0]
         raise UnreadableImageError(first.path, first.index, first.reason)
