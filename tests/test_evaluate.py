@@ -1,0 +1,74 @@
+"""evaluate_scores: one partition for ID and every OOD set, metric rows and averages, bad input."""
+
+import numpy as np
+import pytest
+
+from debiasood import neglabel_score, ood_metrics, partition_negatives
+from debiasood.evaluate import SCORES, ScoreSettings, evaluate_scores
+
+
+def unit(rng, n, d):
+    x = rng.normal(size=(n, d))
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def world():
+    rng = np.random.default_rng(0)
+    id_text, neg_text = unit(rng, 30, 16), unit(rng, 200, 16)
+    # ID images near their labels, OOD images near some negatives: every score should beat chance.
+    id_images = id_text[rng.integers(0, 30, 300)] + 0.4 * rng.normal(size=(300, 16))
+    ood = {name: neg_text[rng.integers(0, 200, n)] + 0.4 * rng.normal(size=(n, 16))
+           for name, n in (("a", 150), ("b", 120))}
+    norm = lambda x: x / np.linalg.norm(x, axis=1, keepdims=True)  # noqa: E731
+    return norm(id_images), {k: norm(v) for k, v in ood.items()}, id_text, neg_text
+
+
+def test_rows_match_the_functions_they_wrap(world):
+    id_images, ood, id_text, neg_text = world
+    settings = ScoreSettings(num_groups=10, temperature=0.05, seed=3)
+    rows = evaluate_scores(id_images, ood, id_text, neg_text, scores=list(SCORES), settings=settings)
+    assert [(r["score"], r["ood"]) for r in rows] == [(s, o) for s in SCORES for o in ("a", "b", "average")]
+    groups = partition_negatives(200, 10, seed=3)
+    expected = ood_metrics(neglabel_score(id_images, id_text, neg_text, temperature=0.05, groups=groups),
+                           neglabel_score(ood["b"], id_text, neg_text, temperature=0.05, groups=groups))
+    row = next(r for r in rows if r["score"] == "neglabel" and r["ood"] == "b")
+    assert {k: row[k] for k in expected} == expected
+    for name in SCORES:
+        a, b, avg = (r for r in rows if r["score"] == name)
+        assert avg["auroc"] == pytest.approx((a["auroc"] + b["auroc"]) / 2)
+        assert a["auroc"] > 65, name  # far above chance (50) for every score
+
+
+def test_bootstrap_columns(world):
+    id_images, ood, id_text, neg_text = world
+    rows = evaluate_scores(id_images, ood, id_text, neg_text, scores=["dnm"], bootstrap=50,
+                           settings=ScoreSettings(num_groups=10))
+    first, average = rows[0], rows[-1]
+    assert list(first) == list(average)
+    assert first["auroc_low"] <= first["auroc"] <= first["auroc_high"]
+    assert np.isnan(average["auroc_low"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"scores": ["maha"]}, "unknown score"), ({"scores": []}, "unknown score"),
+     ({"ood_images": {}}, "ood_images is empty"), ({"convention": "x"}, "convention"),
+     ({"neg_text": None}, "neg_text is None"), ({"bootstrap": -1}, "bootstrap")],
+)
+def test_bad_input(world, kwargs, match):
+    id_images, ood, id_text, neg_text = world
+    args = {"ood_images": ood, "neg_text": neg_text, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        evaluate_scores(id_images, args.pop("ood_images"), id_text, args.pop("neg_text"), **args)
+
+
+def test_mcm_needs_no_negatives(world):
+    id_images, ood, id_text, _ = world
+    assert len(evaluate_scores(id_images, ood, id_text, None, scores=["mcm"])) == 3
+
+
+@pytest.mark.parametrize("kwargs", [{"tau_neg": 0.0}, {"num_groups": 0}, {"temperature": -1.0}])
+def test_bad_settings(kwargs):
+    with pytest.raises(ValueError):
+        ScoreSettings(**kwargs)
