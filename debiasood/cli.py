@@ -7,6 +7,7 @@ turns a bad argument into a one-line error that names it, with exit code 2.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -14,7 +15,8 @@ from debiasood.tables import render
 
 app = typer.Typer(
     name="debiasood",
-    help="Debiased negative mining for zero-shot OOD detection: corpora, label sets and the false-negative audit.",
+    help="Debiased negative mining for zero-shot OOD detection: corpora, label sets, the false-negative audit, "
+    "and scoring of the official feature dumps.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -106,6 +108,46 @@ def audit(
                           if result.id_index[i] >= 0 else words.words[i] for i in indices)
         rows.append({"relation": relation, "words": counts[relation],
                      "share_percent": 100 * counts[relation] / len(words), "examples": shown})
+    typer.echo(render(rows, fmt.value))
+
+
+@app.command(
+    "score-dumps",
+    epilog="Example:  debiasood score-dumps CLIP_features_B16.pth neg_dump_new_B16.pth "
+    "--scores neglabel,dnm,dnm-official --tau-neg 0.5",
+)
+def score_dumps(
+    image_dump: Path = typer.Argument(..., help="Official image-feature dump (CLIP_features_*.pth)."),
+    text_dump: Path = typer.Argument(..., help="Official text-feature dump (neg_dump_new_*.pth)."),
+    scores: str = typer.Option("mcm,neglabel,dnm,dnm-official", help="Comma-separated score functions."),
+    id_set: str = typer.Option("imagenet1k", "--id", help="Dataset of the dump used as ID."),
+    tau_neg: float = typer.Option(0.5, help="Share of true negatives among the mined labels (official tau_ood)."),
+    num_groups: int = typer.Option(100, help="Number of groups G of the negatives."),
+    temperature: float = typer.Option(0.01, help="Temperature T of the grouped scores."),
+    seed: int = typer.Option(0, help="Seed of the partition of the negatives (one for ID and all OOD sets)."),
+    bootstrap: int = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none)."),
+    allow_pickle: bool = typer.Option(False, help="Trust the files and allow full unpickling."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Score the official DNM code's feature dumps directly: real CLIP features, if you have them.
+
+    The negatives are the dump's own selection (neg_emb_selected), so the scores differ only in how they squash
+    the similarities. MCM uses the dump's ID embeddings ("the nice {}" prompts), not MCM's own prompt.
+    """
+    from debiasood.datasets import load_official_dumps
+    from debiasood.evaluate import ScoreSettings, evaluate_scores
+
+    try:
+        settings = ScoreSettings(temperature=temperature, num_groups=num_groups, tau_neg=tau_neg, seed=seed)
+        images, texts = load_official_dumps(image_dump, text_dump, allow_pickle=allow_pickle)
+        if id_set not in images.features:
+            _fail(f"--id {id_set!r} is not in {image_dump}; it holds {', '.join(images.features)}")
+        ood = {name: feats for name, feats in images.features.items() if name != id_set}
+        rows = evaluate_scores(images.features[id_set], ood, texts.id_text_features, texts.neg_text_features,
+                               scores=[name.strip() for name in scores.split(",")], settings=settings,
+                               bootstrap=bootstrap)
+    except (ValueError, FileNotFoundError) as error:
+        _fail(str(error))
     typer.echo(render(rows, fmt.value))
 
 

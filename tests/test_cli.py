@@ -14,7 +14,7 @@ def run(*args):
     return runner.invoke(app, list(args))
 
 
-@pytest.mark.parametrize("command", ["label-sets", "corpus", "audit"])
+@pytest.mark.parametrize("command", ["label-sets", "corpus", "audit", "score-dumps"])
 def test_every_command_has_help_with_examples(command):
     result = run(command, "--help")
     assert result.exit_code == 0 and "Example" in result.output
@@ -55,3 +55,19 @@ def test_audit_counts_relations():
 def test_bad_arguments_exit_2_with_a_message(args, message):
     result = run(*args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_score_dumps_on_synthetic_official_dumps(tmp_path):
+    from test_official_dumps import image_dump, text_dump
+
+    images, texts = image_dump(tmp_path), text_dump(tmp_path)
+    result = run("score-dumps", str(images), str(texts), "--num-groups", "10", "--format", "json",
+                 "--scores", "neglabel,dnm-official")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["score"], r["ood"]) for r in rows] == [
+        (s, o) for s in ("neglabel", "dnm-official") for o in ("inaturalist", "sun", "places", "textures", "average")]
+    bad = run("score-dumps", str(images), str(texts), "--num-groups", "10", "--scores", "energy")
+    assert bad.exit_code == 2 and "unknown score" in bad.output
+    missing = run("score-dumps", str(tmp_path / "nope.pth"), str(texts))
+    assert missing.exit_code == 2 and "nope.pth" in missing.output
