@@ -165,6 +165,14 @@ FITTED_MINILM: dict[str, Any] = {
                      "textures": (17.66, 17.68), "average": (26.97, 26.71)},
         "auroc_average": {"mcm": (86.41, 86.33), "neglabel": (92.70, 92.58)},
     },
+    # Held out (never fitted), full size, seed 1: DNM's density selection (paper form, k = 100, 12,118
+    # negatives) with the official closed-form score (tau_neg = 0.5), and NegLabel's score on those negatives.
+    "held_out_seed1": {
+        "dnm_closed_form": {"inaturalist": 11.67, "sun": 32.12, "places": 32.89, "textures": 15.50,
+                            "average": 23.04},
+        "neglabel_on_dnm_negatives": {"inaturalist": 11.03, "sun": 30.75, "places": 31.35, "textures": 15.25,
+                                      "average": 22.10},
+    },
     "known_gaps": (
         "Textures comes out easier than reported for both methods (MCM ~38 vs 57.77, NegLabel ~18 vs 43.56): "
         "the OOD overlap is measured in TEXT space, where '<x> texture' is far from ImageNet's objects, while "
