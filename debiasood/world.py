@@ -338,11 +338,13 @@ def benchmark_label_sets() -> dict[str, tuple[str, ...]]:
 
 def benchmark_text_features(encoder: Any, *, store: Any = None, corpus_preset: str = "dnm",
                             progress: bool | None = False) -> dict[str, np.ndarray]:
-    """ID prompts for MCM ("a photo of a {}") and NegLabel ("the nice {}"), and NegLabel's mined negatives.
+    """ID prompts for MCM ("a photo of a {}") and NegLabel ("the nice {}"), the corpus, and NegLabel's negatives.
 
     The corpus (default: the DNM WordNet preset, ~57k words) is embedded with NegLabel's prompts ("the nice
     {}" for nouns, "This is a {} photo" for adjectives) through the feature store: the first call encodes
-    ~57k prompts (minutes on a CPU), later calls read the cache.
+    ~57k prompts (minutes on a CPU), later calls read the cache. Keys: ``id_mcm``, ``id_neglabel``,
+    ``corpus_features`` (aligned with ``load_corpus(corpus_preset)``, for other mining rules) and ``negatives``
+    (NegLabel's selection from them).
     """
     from debiasood.cache import cached_text_features
     from debiasood.corpus.corpora import load_corpus
@@ -366,6 +368,7 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus_preset: s
             feats[mask] = cached_text_features(encoder, list(words[mask]), template, corpus.fingerprint,
                                                store=store, progress=progress).numpy()
     selection = neglabel_mining(feats, out["id_neglabel"], list(corpus.words), list(corpus.parts_of_speech))
+    out["corpus_features"] = feats
     out["negatives"] = feats[np.asarray(selection.indices)]
     return out
 
