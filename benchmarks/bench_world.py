@@ -27,13 +27,12 @@ def main() -> None:
     parser.add_argument("--sizes", choices=["full", "smoke"], default="full")
     args = parser.parse_args()
 
+    from debiasood.benchmark import simulated_benchmark
     from debiasood.cache import FeatureStore
     from debiasood.corpus import load_corpus
     from debiasood.encoders import SentenceTransformerEncoder
-    from debiasood.evaluate import evaluate_scores
-    from debiasood.mining import density_selection
     from debiasood.tables import render
-    from debiasood.world import BENCHMARK_SIZES, ID_SET, OOD_SETS, SMOKE_SIZES, SemanticWorld, benchmark_text_features
+    from debiasood.world import BENCHMARK_SIZES, SMOKE_SIZES, SemanticWorld, benchmark_text_features
 
     encoder = SentenceTransformerEncoder()
     timings = {}
@@ -50,22 +49,14 @@ def main() -> None:
     sizes = BENCHMARK_SIZES if args.sizes == "full" else SMOKE_SIZES
     corpus = load_corpus("dnm")
     start = time.perf_counter()
-    images = {name: world.images(name, sizes[name], seed=0).features for name in (ID_SET, *OOD_SETS)}
-    density = density_selection(text["corpus_features"], list(corpus.words), list(corpus.parts_of_speech))
-    id_mcm, id_nl = world.text(text["id_mcm"]), world.text(text["id_neglabel"])
-    ood = {name: images[name] for name in OOD_SETS}
-    rows = evaluate_scores(images[ID_SET], ood, id_mcm, None, scores=["mcm"])
-    rows += evaluate_scores(images[ID_SET], ood, id_nl, world.text(text["negatives"]), scores=["neglabel"])
-    dnm_rows = evaluate_scores(images[ID_SET], ood, id_nl, world.text(text["corpus_features"][density.indices]),
-                               scores=["dnm"])
+    rows = simulated_benchmark(world, text, corpus.words, corpus.parts_of_speech, sizes=sizes)
     timings[f"whole simulated benchmark warm ({sum(sizes.values()):,} images, 3 methods)"] = \
         time.perf_counter() - start
 
     print(f"# offline-world benchmark on {machine()}")
     print(render([{"step": k, "seconds": v} for k, v in timings.items()], digits=1))
     print("\n# SIMULATED results (offline world, MiniLM text side; not CLIP), FPR95 / AUROC in percent:")
-    print(render([{"method": r["score"], "ood": r["ood"], "fpr95": r["fpr95"], "auroc": r["auroc"]}
-                  for r in rows + dnm_rows]))
+    print(render([{"method": r["method"], "ood": r["ood"], "fpr95": r["fpr95"], "auroc": r["auroc"]} for r in rows]))
 
 
 if __name__ == "__main__":

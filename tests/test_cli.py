@@ -14,7 +14,7 @@ def run(*args):
     return runner.invoke(app, list(args))
 
 
-@pytest.mark.parametrize("command", ["label-sets", "corpus", "audit", "score-dumps"])
+@pytest.mark.parametrize("command", ["label-sets", "corpus", "audit", "evaluate", "score-dumps"])
 def test_every_command_has_help_with_examples(command):
     result = run(command, "--help")
     assert result.exit_code == 0 and "Example" in result.output
