@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from debiasood.encoders.base import check_texts
-from debiasood.encoders.prompts import check_template, fill
+from debiasood.encoders.prompts import check_template
 
 if TYPE_CHECKING:
     from debiasood.encoders.base import Encoder
@@ -405,16 +405,13 @@ def cached_text_features(
     )
 
     def compute() -> torch.Tensor:
-        total = None
-        for template in template_list:
-            features = encoder.encode_texts(
-                [fill(template, label) for label in labels], batch_size=batch_size, progress=progress, raw=True
-            )
-            if ensemble == "normalized_mean" and len(template_list) > 1:
-                features = torch.nn.functional.normalize(features, dim=-1)
-            total = features if total is None else total.add_(features)
-        mean = total / len(template_list)
-        return mean if raw else torch.nn.functional.normalize(mean, dim=-1)
+        from debiasood.mining import ensemble_text_features
+
+        return ensemble_text_features(
+            lambda texts: encoder.encode_texts(texts, batch_size=batch_size, progress=progress, raw=True),
+            labels, template_list,
+            normalize_each=ensemble == "normalized_mean" and len(template_list) > 1, normalize_result=not raw,
+        )
 
     return (store if store is not None else FeatureStore()).get_or_compute(key, compute, dtype=dtype)
 

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from debiasood._checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_labels, check_matrix
+from debiasood.encoders.prompts import fill
 
 NOUN, ADJECTIVE = "noun", "adj"
 PARTS_OF_SPEECH = (NOUN, ADJECTIVE)
@@ -301,20 +302,30 @@ def csp_adjective_phrases(adjectives: Sequence[str], seed: int = 0) -> list[str]
 
 
 def ensemble_text_features(
-    encode_texts: Callable[[list[str]], torch.Tensor], labels: Sequence[str], templates: Sequence[str]
+    encode_texts: Callable[[list[str]], torch.Tensor],
+    labels: Sequence[str],
+    templates: Sequence[str],
+    *,
+    normalize_each: bool = True,
+    normalize_result: bool = True,
 ) -> torch.Tensor:
-    """Prompt ensemble: embed every template filled with every label, average per label, re-normalise.
+    """Prompt ensemble: embed every template filled with every label, average per label over the templates.
 
-    ``encode_texts`` maps a list of strings to L2-normalised embeddings (any encoder of debiasood.encoders).
+    ``normalize_each=True`` L2-normalises each prompt's embedding before averaging (CLIP's ImageNet notebook);
+    ``False`` averages the raw embeddings (CSP's official code). ``normalize_result`` re-normalises the mean.
+    A running sum keeps one template's embeddings in memory at a time (CSP's pool has ~57k labels x 8 prompts).
+    ``encode_texts`` maps a list of strings to embeddings (any encoder of :mod:`debiasood.encoders`).
     """
     if not templates or not labels:
         raise ValueError("prompt ensembling needs at least one label and one template")
-    bad = [t for t in templates if "{}" not in t]
-    if bad:
-        raise ValueError(f"every template needs a '{{}}' slot for the label, these have none: {bad}")
-    per_template = [torch.nn.functional.normalize(encode_texts([t.format(c) for c in labels]), dim=-1)
-                    for t in templates]
-    return torch.nn.functional.normalize(torch.stack(per_template).mean(dim=0), dim=-1)
+    total = None
+    for template in templates:
+        features = encode_texts([fill(template, label) for label in labels])
+        if normalize_each:
+            features = torch.nn.functional.normalize(features, dim=-1)
+        total = features if total is None else total.add_(features)
+    mean = total / len(templates)
+    return torch.nn.functional.normalize(mean, dim=-1) if normalize_result else mean
 
 
 def csp_mining(
