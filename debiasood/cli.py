@@ -30,6 +30,14 @@ class Format(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.markdown, "--format", "-f", help="Table format.")
+# Options shared by the scoring commands (defaults: the official ViT-B/16 settings).
+TAU_NEG_OPTION = typer.Option(0.5, help="Share of true negatives among the mined labels (official tau_ood).")
+NUM_GROUPS_OPTION = typer.Option(100, help="Number of groups G of the negatives.")
+BOOTSTRAP_OPTION = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none).")
+
+
+def _names(comma_separated: str) -> list[str]:
+    return [name.strip() for name in comma_separated.split(",")]
 
 
 def _fail(message: str) -> None:
@@ -121,10 +129,10 @@ def evaluate(
     ood: str = typer.Option("inaturalist,sun,places,textures", help="Comma-separated OOD sets."),
     method: str = typer.Option("mcm,neglabel,dnm", help="Comma-separated methods: mcm, neglabel, dnm."),
     sizes: str = typer.Option("full", help="'full' (50,000 ID + 35,640 OOD images) or 'smoke' (quick)."),
-    tau_neg: float = typer.Option(0.5, help="DNM's share of true negatives among the mined labels."),
-    num_groups: int = typer.Option(100, help="Number of groups G of the negatives."),
+    tau_neg: float = TAU_NEG_OPTION,
+    num_groups: int = NUM_GROUPS_OPTION,
     seed: int = typer.Option(0, help="Seed of the world's images and of the partition of the negatives."),
-    bootstrap: int = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none)."),
+    bootstrap: int = BOOTSTRAP_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The ImageNet-1K OOD benchmark on the offline world (SIMULATED numbers: MiniLM text, synthetic images).
@@ -149,8 +157,7 @@ def evaluate(
         world = SemanticWorld.from_encoder(encoder, progress=True)
         corpus = load_corpus("dnm")
         rows = simulated_benchmark(world, text, corpus.words, corpus.parts_of_speech,
-                                   methods=[m.strip() for m in method.split(",")],
-                                   ood_sets=[s.strip() for s in ood.split(",")],
+                                   methods=_names(method), ood_sets=_names(ood),
                                    sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES,
                                    seed=seed, settings=settings, bootstrap=bootstrap)
     except ValueError as error:
@@ -168,11 +175,11 @@ def score_dumps(
     text_dump: Path = typer.Argument(..., help="Official text-feature dump (neg_dump_new_*.pth)."),
     scores: str = typer.Option("mcm,neglabel,dnm,dnm-official", help="Comma-separated score functions."),
     id_set: str = typer.Option("imagenet1k", "--id", help="Dataset of the dump used as ID."),
-    tau_neg: float = typer.Option(0.5, help="Share of true negatives among the mined labels (official tau_ood)."),
-    num_groups: int = typer.Option(100, help="Number of groups G of the negatives."),
+    tau_neg: float = TAU_NEG_OPTION,
+    num_groups: int = NUM_GROUPS_OPTION,
     temperature: float = typer.Option(0.01, help="Temperature T of the grouped scores."),
     seed: int = typer.Option(0, help="Seed of the partition of the negatives (one for ID and all OOD sets)."),
-    bootstrap: int = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none)."),
+    bootstrap: int = BOOTSTRAP_OPTION,
     allow_pickle: bool = typer.Option(False, help="Trust the files and allow full unpickling."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -191,7 +198,7 @@ def score_dumps(
             _fail(f"--id {id_set!r} is not in {image_dump}; it holds {', '.join(images.features)}")
         ood = {name: feats for name, feats in images.features.items() if name != id_set}
         rows = evaluate_scores(images.features[id_set], ood, texts.id_text_features, texts.neg_text_features,
-                               scores=[name.strip() for name in scores.split(",")], settings=settings,
+                               scores=_names(scores), settings=settings,
                                bootstrap=bootstrap)
     except (ValueError, FileNotFoundError) as error:
         _fail(str(error))
