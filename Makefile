@@ -19,7 +19,7 @@ OFFLINE  := env -u MPLBACKEND HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 EXECUTED  := $(patsubst notebooks/%.py,book/generated/%.ipynb,$(NOTEBOOKS))
 PACKAGE   := $(shell find debiasood -name '*.py')
-PAGES     := $(wildcard book/*.md book/*.bib book/*.svg)
+PAGES     := $(wildcard book/*.md book/*.bib book/*.svg book/_extra/*)
 # Extra arguments for debiasood.run_notebooks, e.g. `make notebooks NOTEBOOK_ARGS=--smoke`.
 # Changing them does not invalidate executed notebooks: use `make -B notebooks`.
 NOTEBOOK_ARGS ?=
