@@ -4,16 +4,19 @@ Methods (negatives -> score):
 
 - ``mcm``: no negatives; MCM on the "a photo of a {}" ID prompts (T = 1);
 - ``neglabel``: NegLabel's percentile mining -> NegLabel's grouped score;
-- ``dnm``: DNM's density selection (paper form, ViT-B/16 quotas, k = 100) -> the clamped DNM score.
+- ``csp``: CSP's pool (nouns + "adjective + superclass" phrases) and rule (NegLabel's, plus the 0.95
+  exclusion) -> NegLabel's score; single prompts instead of CSP's ensembles in this world (see
+  :func:`debiasood.world.benchmark_text_features`);
+- ``dnm``: DNM's density selection (paper form, ViT-B/16 quotas, k = 100) -> the clamped DNM score;
+- ``dnm-official``: the same negatives -> the official arithmetic (no clamp, the official scale).
 
 Every row says ``world = "simulated"``: these numbers come from :mod:`debiasood.world`, never from CLIP.
-CSP is not offered here yet: its conjugated, prompt-ensembled pool (~460k prompts) is too slow to embed with
-MiniLM on a CPU.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,8 +24,52 @@ import numpy as np
 from debiasood.evaluate import ScoreSettings, evaluate_scores
 from debiasood.mining import density_selection
 
-METHODS: dict[str, str] = {"mcm": "mcm", "neglabel": "neglabel", "dnm": "dnm"}
-"""Benchmark method -> score function of :data:`debiasood.evaluate.SCORES`."""
+METHODS: dict[str, tuple[str | None, str]] = {
+    "mcm": (None, "mcm"),
+    "neglabel": ("neglabel", "neglabel"),
+    "csp": ("csp", "neglabel"),
+    "dnm": ("density", "dnm"),
+    "dnm-official": ("density", "dnm-official"),
+}
+"""Benchmark method -> (negative-mining rule or None, score function of :data:`debiasood.evaluate.SCORES`)."""
+
+
+@dataclass
+class OfflineSetup:
+    """Everything a simulated benchmark needs, built once: see :func:`offline_setup`."""
+
+    encoder: Any  # the text encoder (MiniLM by default)
+    world: Any  # debiasood.world.SemanticWorld
+    text: dict[str, np.ndarray]  # debiasood.world.benchmark_text_features(...)
+    corpus: Any  # the LabelCorpus behind text["corpus_features"]
+    csp_pool: Any  # the LabelCorpus behind text["csp_features"] (None without CSP)
+
+
+def offline_setup(*, encoder: Any = None, corpus: Any = "dnm", corpus_step: int = 1, csp: bool = True,
+                  label_sets: Mapping[str, Sequence[str]] | None = None, id_set: str | None = None,
+                  params: Any = None, progress: bool | None = False) -> OfflineSetup:
+    """The offline world, its text features and corpora, from the feature store (cold: ~3 minutes on a CPU).
+
+    ``corpus`` is a preset name or a LabelCorpus; ``corpus_step`` > 1 keeps every n-th word (SMOKE runs:
+    10 gives ~5.7k words, embedded in ~15 s cold). ``label_sets`` adds or replaces the world's concept sets
+    (default: ImageNet-1K and the four OOD sets); ``id_set`` picks the world's ID set among them (the ID
+    concepts set the neighbours every image can be confused with). The text features are always those of the
+    ImageNet-1K benchmark; other ID sets embed their own prompts (see the held-out notebook).
+    """
+    from debiasood.corpus.corpora import csp_pool, load_corpus
+    from debiasood.encoders import SentenceTransformerEncoder
+    from debiasood.world import ID_SET, SemanticWorld, benchmark_label_sets, benchmark_text_features
+
+    if isinstance(corpus_step, bool) or not isinstance(corpus_step, int) or corpus_step < 1:
+        raise ValueError(f"corpus_step must be an int >= 1, got {corpus_step!r}")
+    encoder = SentenceTransformerEncoder() if encoder is None else encoder
+    corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
+    if corpus_step > 1:
+        corpus = corpus.subset(range(0, len(corpus), corpus_step), name=f"{corpus.name}[::{corpus_step}]")
+    text = benchmark_text_features(encoder, corpus=corpus, csp=csp, progress=progress)
+    sets = {**benchmark_label_sets(), **dict(label_sets or {})}
+    world = SemanticWorld.from_encoder(encoder, sets, id_set=id_set or ID_SET, params=params, progress=progress)
+    return OfflineSetup(encoder, world, text, corpus, csp_pool(corpus) if csp else None)
 
 
 def simulated_benchmark(
@@ -45,24 +92,30 @@ def simulated_benchmark(
     """
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
-        raise ValueError(f"unknown method(s) {unknown or list(methods)}; choose from {', '.join(METHODS)} "
-                         "(CSP is not available in the offline world yet)")
+        raise ValueError(f"unknown method(s) {unknown or list(methods)}; choose from {', '.join(METHODS)}")
     ood_sets = [s for s in world.sets if s != world.id_set] if ood_sets is None else list(ood_sets)
     missing = [s for s in (world.id_set, *ood_sets) if s not in world.sets or s not in sizes]
     if missing or not ood_sets:
         raise ValueError(f"unknown or unsized set(s) {missing or 'none given'}; the world has {', '.join(world.sets)}")
     images = {name: world.images(name, sizes[name], seed=seed).features for name in (world.id_set, *ood_sets)}
     ood = {name: images[name] for name in ood_sets}
-    negatives = {"neglabel": text["negatives"]}
-    if "dnm" in methods:
+    rules = {METHODS[m][0] for m in methods} - {None}
+    negatives = {}
+    if "neglabel" in rules:
+        negatives["neglabel"] = text["negatives"]
+    if "csp" in rules:
+        if "csp_negatives" not in text:
+            raise ValueError("method 'csp' needs text['csp_negatives']: call benchmark_text_features(csp=True)")
+        negatives["csp"] = text["csp_negatives"]
+    if "density" in rules:
         selection = density_selection(np.asarray(text["corpus_features"], dtype=np.float32), words, parts_of_speech)
-        negatives["dnm"] = np.asarray(text["corpus_features"])[selection.indices]
+        negatives["density"] = np.asarray(text["corpus_features"])[selection.indices]
     rows = []
     for method in methods:
+        rule, score = METHODS[method]
         id_text = text["id_mcm"] if method == "mcm" else text["id_neglabel"]
-        neg = negatives.get(method)
-        for row in evaluate_scores(images[world.id_set], ood, world.text(id_text),
-                                   None if neg is None else world.text(neg), scores=[METHODS[method]],
+        neg = None if rule is None else world.text(negatives[rule])
+        for row in evaluate_scores(images[world.id_set], ood, world.text(id_text), neg, scores=[score],
                                    settings=settings, bootstrap=bootstrap):
             rows.append({"world": "simulated", "method": method, **{k: v for k, v in row.items() if k != "score"}})
     return rows

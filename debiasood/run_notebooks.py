@@ -1,6 +1,6 @@
 """Execute the book's py:percent notebooks with papermill, after validating their parameters.
 
-    python -m debiasood.run_notebooks notebooks/01_debiasing_derivation.py -p SMOKE True
+    python -m debiasood.run_notebooks notebooks/02_debiasing_derivation.py -p SMOKE True
     python -m debiasood.run_notebooks notebooks/*.py --smoke --output-dir /tmp/out
 
 Each source is converted with jupytext (in memory), its parameters cell is read, and every ``-p NAME VALUE``

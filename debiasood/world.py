@@ -336,20 +336,31 @@ def benchmark_label_sets() -> dict[str, tuple[str, ...]]:
     return {name: get_label_set(name).class_names for name in (ID_SET, *OOD_SETS)}
 
 
-def benchmark_text_features(encoder: Any, *, store: Any = None, corpus_preset: str = "dnm",
+def benchmark_text_features(encoder: Any, *, store: Any = None, corpus: Any = "dnm", csp: bool = True,
                             progress: bool | None = False) -> dict[str, np.ndarray]:
-    """ID prompts for MCM ("a photo of a {}") and NegLabel ("the nice {}"), the corpus, and NegLabel's negatives.
+    """ID prompts for MCM ("a photo of a {}") and NegLabel ("the nice {}"), the corpus, and mined negatives.
 
-    The corpus (default: the DNM WordNet preset, ~57k words) is embedded with NegLabel's prompts ("the nice
+    ``corpus`` is a preset name or a :class:`debiasood.corpus.corpora.LabelCorpus` (default: the DNM WordNet
+    preset, ~57k words; SMOKE runs pass a subset). It is embedded with NegLabel's prompts ("the nice
     {}" for nouns, "This is a {} photo" for adjectives) through the feature store: the first call encodes
-    ~57k prompts (minutes on a CPU), later calls read the cache. Keys: ``id_mcm``, ``id_neglabel``,
-    ``corpus_features`` (aligned with ``load_corpus(corpus_preset)``, for other mining rules) and ``negatives``
-    (NegLabel's selection from them).
+    ~57k prompts (minutes on a CPU), later calls read the cache. Keys:
+
+    - ``id_mcm``, ``id_neglabel``: one row per ImageNet-1K class;
+    - ``corpus_features``: aligned with the corpus, for other mining rules;
+    - ``negatives``: NegLabel's selection from the corpus;
+    - with ``csp``: ``csp_features`` (aligned with ``csp_pool(corpus)``: the corpus' nouns,
+      then one "adjective + superclass word" phrase per adjective) and ``csp_negatives``, CSP's selection
+      from that pool (NegLabel's rule plus the 0.95 exclusion).
+
+    CSP in this world uses NegLabel's single prompts for the pool (nouns reuse the corpus rows; each phrase is
+    embedded as "This is a {} photo", ~11k prompts, ~30 s cold) instead of CSP's 8- and 4-template ensembles:
+    the ensembles are ~412k MiniLM prompts, about 18 minutes on a 2-core CPU. The pool, the phrases, the
+    exclusion and the mining rule are CSP's own.
     """
     from debiasood.cache import cached_text_features
-    from debiasood.corpus.corpora import load_corpus
+    from debiasood.corpus.corpora import csp_pool, load_corpus
     from debiasood.encoders import prompts
-    from debiasood.mining import neglabel_mining
+    from debiasood.mining import csp_mining, neglabel_mining
 
     names = list(benchmark_label_sets()[ID_SET])
     out = {
@@ -358,7 +369,7 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus_preset: s
         "id_neglabel": cached_text_features(encoder, names, prompts.NEGLABEL_ID_TEMPLATE, "imagenet1k/clip",
                                             store=store, progress=progress).numpy(),
     }
-    corpus = load_corpus(corpus_preset)
+    corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
     pos = np.asarray(corpus.parts_of_speech)
     words = np.asarray(corpus.words, dtype=object)
     feats = np.zeros((len(words), out["id_mcm"].shape[1]), dtype=np.float32)
@@ -370,6 +381,16 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus_preset: s
     selection = neglabel_mining(feats, out["id_neglabel"], list(corpus.words), list(corpus.parts_of_speech))
     out["corpus_features"] = feats
     out["negatives"] = feats[np.asarray(selection.indices)]
+    if csp:
+        pool = csp_pool(corpus)
+        pool_pos = np.asarray(pool.parts_of_speech)
+        phrases = [w for w, p in zip(pool.words, pool_pos, strict=True) if p == "adj"]
+        phrase_feats = cached_text_features(encoder, phrases, prompts.NEGLABEL_ADJ_TEMPLATE, pool.fingerprint,
+                                            store=store, progress=progress).numpy()
+        # csp_pool lists the corpus' nouns first, in corpus order, then the phrases.
+        out["csp_features"] = np.vstack([feats[pos == "noun"], phrase_feats]).astype(np.float32)
+        chosen = csp_mining(out["csp_features"], out["id_neglabel"], list(pool.words), list(pool.parts_of_speech))
+        out["csp_negatives"] = out["csp_features"][np.asarray(chosen.indices)]
     return out
 
 

@@ -44,7 +44,8 @@ def test_rows_are_labelled_simulated_and_complete(fake):
     assert all(0 <= r["auroc"] <= 100 for r in rows)
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [({"methods": ["csp"]}, "CSP is not available"),
+@pytest.mark.parametrize(("kwargs", "match"), [({"methods": ["clipn"]}, "unknown method"),
+                                                ({"methods": ["csp"]}, "needs text\\['csp_negatives'\\]"),
                                                 ({"ood_sets": ["mnist"]}, "unknown or unsized")])
 def test_bad_input(fake, kwargs, match):
     world, text, words, pos = fake

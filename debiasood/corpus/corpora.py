@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -115,6 +115,18 @@ class LabelCorpus:
             ["debiasood.LabelCorpus/1", self.words, self.parts_of_speech, self.synsets, self.lexfiles,
              self.source_words], ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def subset(self, indices: Sequence[int], *, name: str | None = None) -> LabelCorpus:
+        """The entries at ``indices`` (in that order), e.g. a quick SMOKE corpus: ``corpus.subset(range(0, n, 10))``."""
+        rows = [int(i) for i in indices]
+        if not rows:
+            raise ValueError("a corpus subset needs at least one index")
+        if min(rows) < -len(self) or max(rows) >= len(self):
+            raise IndexError(f"corpus subset index out of range for {len(self)} words")
+        pick = lambda column: tuple(column[i] for i in rows)  # noqa: E731
+        return LabelCorpus(name=name or f"{self.name}[subset of {len(rows)}]", words=pick(self.words),
+                           parts_of_speech=pick(self.parts_of_speech), synsets=pick(self.synsets),
+                           lexfiles=pick(self.lexfiles), source_words=pick(self.source_words))
 
     def counts(self) -> dict[str, int]:
         """Number of words per part of speech, e.g. ``{'noun': 46446, 'adj': 11047}``."""

@@ -48,10 +48,10 @@ if SMOKE:
 # NegLabel's grouped score {cite}`jiang2024neglabel` and the debiasing identity of Debiased Contrastive
 # Learning {cite}`chuang2020debiased`, then checks every step numerically:
 #
-# 1. the mined labels are a mixture of true and false negatives ({ref}`sec-01-mixture`);
-# 2. the debiased expectation and its per-group estimate ({ref}`sec-01-identity`);
-# 3. the DNM score, its closed form, and "τ = 1 is NegLabel" ({ref}`sec-01-score`);
-# 4. the hazard $a \le 0$ and the clamp ({ref}`sec-01-hazard`);
+# 1. the mined labels are a mixture of true and false negatives ({ref}`sec-02-mixture`);
+# 2. the debiased expectation and its per-group estimate ({ref}`sec-02-identity`);
+# 3. the DNM score, its closed form, and "τ = 1 is NegLabel" ({ref}`sec-02-score`);
+# 4. the hazard $a \le 0$ and the clamp ({ref}`sec-02-hazard`);
 # 5. numerical checks in a toy world where every mined label is known to be a true or a false negative:
 #    (a) bias against the assumed share, (b) variance against the group size $Q$ and the number of groups $G$,
 #    (c) the hazard region over $(K, Q, \tau)$, (d) what the clamp does where $a < 0$.
@@ -77,7 +77,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
          "seed": SEED}
 
 # %% [markdown]
-# (sec-01-mixture)=
+# (sec-02-mixture)=
 # ## The mined labels are a mixture of true and false negatives
 #
 # An image $x$ has an L2-normalised embedding $f(x)$; the $K$ ID labels $y_k$ and the mined negative labels have
@@ -86,7 +86,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # and scores
 #
 # ```{math}
-# :label: eq-01-neglabel
+# :label: eq-02-neglabel
 # S_{NL}(x) = \frac{1}{G}\sum_{g=1}^{G} \frac{S_{ID}}{S_{ID} + N_g},\qquad
 # S_{ID} = \sum_{k=1}^{K} e^{s_k/T},\qquad N_g = \sum_{j \in g} e^{\tilde s_j/T}.
 # ```
@@ -96,7 +96,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # labels name ID concepts (false negatives). DNM models the mined labels as a mixture
 #
 # ```{math}
-# :label: eq-01-mixture
+# :label: eq-02-mixture
 # P_{wild} = \tau\, P_{neg} + (1-\tau)\, P_{pos},
 # ```
 #
@@ -106,21 +106,21 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # below uses the negative share.
 
 # %% [markdown]
-# (sec-01-identity)=
+# (sec-02-identity)=
 # ## The debiased expectation
 #
 # Fix an image $x$ and write $h(t) = e^{\langle f(x), t \rangle / T}$. Expectation is linear in the
-# distribution, so {eq}`eq-01-mixture` gives
+# distribution, so {eq}`eq-02-mixture` gives
 #
 # ```{math}
-# :label: eq-01-linear
+# :label: eq-02-linear
 # E_{wild}[h] = \tau\, E_{neg}[h] + (1-\tau)\, E_{pos}[h],
 # ```
 #
 # and solving for the quantity NegLabel wants, the true negatives' mean,
 #
 # ```{math}
-# :label: eq-01-identity
+# :label: eq-02-identity
 # E_{neg}[h] = \frac{E_{wild}[h] - (1-\tau)\, E_{pos}[h]}{\tau}.
 # ```
 #
@@ -130,15 +130,15 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # per-group estimate is
 #
 # ```{math}
-# :label: eq-01-estimate
+# :label: eq-02-estimate
 # \hat E^{neg}_g = \frac{1}{\tau}\,\frac{N_g}{Q} - \frac{1-\tau}{\tau}\,\frac{1}{L}\sum_{l=1}^{L} e^{s^+_l/T}.
 # ```
 #
-# If the positives sample $P_{pos}$ and the true share is $\tau^*$, taking expectations in {eq}`eq-01-estimate`
-# with {eq}`eq-01-linear` at $\tau^*$ gives, for an assumed $\tau$,
+# If the positives sample $P_{pos}$ and the true share is $\tau^*$, taking expectations in {eq}`eq-02-estimate`
+# with {eq}`eq-02-linear` at $\tau^*$ gives, for an assumed $\tau$,
 #
 # ```{math}
-# :label: eq-01-bias
+# :label: eq-02-bias
 # E[\hat E^{neg}_g] - E_{neg}[h] = \frac{\tau - \tau^*}{\tau}\,\bigl(E_{pos}[h] - E_{neg}[h]\bigr):
 # ```
 #
@@ -147,24 +147,24 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # true ones. For an ID image $E_{pos} \gg E_{neg}$, so the correction is large and so is its noise.
 
 # %% [markdown]
-# (sec-01-score)=
+# (sec-02-score)=
 # ## The DNM score and its closed form
 #
 # DNM puts the estimate back into NegLabel's partition function:
 #
 # ```{math}
-# :label: eq-01-dnm
+# :label: eq-02-dnm
 # Z_g = S_{ID} + Q\,\hat E^{neg}_g,\qquad S_{DNM}(x) = \frac{1}{G}\sum_{g=1}^{G} \frac{S_{ID}}{Z_g}.
 # ```
 #
-# At $\tau = 1$ the correction vanishes, $Q \hat E^{neg}_g = N_g$, and {eq}`eq-01-dnm` is NegLabel's
-# {eq}`eq-01-neglabel` exactly. (The official code also divides by $K$; no ranking changes.)
+# At $\tau = 1$ the correction vanishes, $Q \hat E^{neg}_g = N_g$, and {eq}`eq-02-dnm` is NegLabel's
+# {eq}`eq-02-neglabel` exactly. (The official code also divides by $K$; no ranking changes.)
 #
 # With the official positives, the $K$ ID labels themselves, the positives' mean is $S_{ID}/K$. Multiplying
 # $Z_g$ by $\tau$:
 #
 # ```{math}
-# :label: eq-01-closed
+# :label: eq-02-closed
 # \tau Z_g = \tau S_{ID} + N_g - (1-\tau)\frac{Q}{K} S_{ID} = a\, S_{ID} + N_g,\qquad
 # a = \tau - \frac{Q(1-\tau)}{K},
 # ```
@@ -173,13 +173,13 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # denominator replaced by $a$ (and a factor $\tau$ that no ranking sees).
 
 # %% [markdown]
-# (sec-01-hazard)=
+# (sec-02-hazard)=
 # ## The hazard and the clamp
 #
-# Nothing in {eq}`eq-01-closed` keeps $Z_g$ positive. The constant $a$ is positive only when
+# Nothing in {eq}`eq-02-closed` keeps $Z_g$ positive. The constant $a$ is positive only when
 #
 # ```{math}
-# :label: eq-01-safe
+# :label: eq-02-safe
 # a > 0 \iff \tau > \frac{Q}{K + Q}.
 # ```
 #
@@ -192,7 +192,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # at least $-1$, so $E_{neg}[h] \ge e^{-1/T}$, and
 #
 # ```{math}
-# :label: eq-01-clamp
+# :label: eq-02-clamp
 # \hat E^{neg}_g \leftarrow \max\bigl(\hat E^{neg}_g,\; e^{-1/T}\bigr)
 # \quad\Longrightarrow\quad Z_g \ge S_{ID} + Q e^{-1/T} > 0,\quad S_{DNM} \in (0, 1].
 # ```
@@ -207,7 +207,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # concept directions, ID and OOD images around them, and a mined corpus with an exact share $\tau^*$ of true
 # negatives (labels around OOD concepts) and $1-\tau^*$ of false negatives (labels close to an ID label). The
 # false negatives are distributed exactly as the paper's perturbed positives with a known $\sigma$, so
-# positives that sample $P_{pos}$ are available. First, the algebra of {eq}`eq-01-closed` and "τ = 1 is
+# positives that sample $P_{pos}$ are available. First, the algebra of {eq}`eq-02-closed` and "τ = 1 is
 # NegLabel", on the world's images (largest relative gaps between scores that should be equal):
 
 # %%
@@ -221,10 +221,10 @@ print(f"closed form vs general DNM: {gaps['closed_form']:.1e};  DNM at tau = 1 v
 # %% [markdown]
 # ## (a) The estimate is unbiased only at the true share
 #
-# For every image, the estimate {eq}`eq-01-estimate` averaged over the $G$ groups is compared with the truth,
+# For every image, the estimate {eq}`eq-02-estimate` averaged over the $G$ groups is compared with the truth,
 # the mean of $e^{s/T}$ over the corpus' true negatives, for assumed shares $\tau$ from 0.2 to 1. The left
 # panel shows the relative error; the right panel divides the error by $E_{pos} - E_{neg}$ (computed from the
-# corpus' false and true negatives), which by {eq}`eq-01-bias` should put every image on the single curve
+# corpus' false and true negatives), which by {eq}`eq-02-bias` should put every image on the single curve
 # $(\tau - \tau^*)/\tau$.
 
 # %%
@@ -236,7 +236,7 @@ curve = derivation.bias_curve(world, assumed_taus, temperature=TEMPERATURE, num_
 derivation.plot_bias_curve(curve)
 
 # %% [markdown]
-# {numref}`fig-01-bias` confirms {eq}`eq-01-bias`. At the true share the normalised bias is
+# {numref}`fig-01-bias` confirms {eq}`eq-02-bias`. At the true share the normalised bias is
 # {glue:text}`bias_true_tau_id:.3f` for ID images and {glue:text}`bias_true_tau_ood:.4f` for OOD images; at the
 # assumed share {glue:text}`wrong_tau:.2f` it is {glue:text}`bias_wrong_tau_id:.3f`, where the theory says
 # {glue:text}`bias_wrong_tau_theory:.3f`. The sign is the predicted one: for ID images, which resemble the false
@@ -280,14 +280,14 @@ derivation.plot_spread(by_q, by_g)
 # the quantity it estimates (the left panel's ID curve is orders of magnitude above one): the correction
 # subtracts two large, nearly equal numbers. At $Q$ = {glue:text}`group_size`, a share of
 # {glue:text}`negative_estimate_share_id:.2f` of the (ID image, group) estimates is negative although the
-# estimator is unbiased, which is why the clamp {eq}`eq-01-clamp` matters even at the true share.
+# estimator is unbiased, which is why the clamp {eq}`eq-02-clamp` matters even at the true share.
 
 # %% [markdown]
 # ## (c) Where the official arithmetic breaks
 #
 # The sign of $a$ depends only on $(K, Q, \tau)$ (`debiasood.dnm_coefficient`). The map shows it over the
 # number of ID labels $K$ and the assumed share $\tau$ for three group sizes, with the boundary
-# $\tau = Q/(K+Q)$ of {eq}`eq-01-safe` (`debiasood.dnm_safe_tau`) and the benchmarks' $K$ at the official
+# $\tau = Q/(K+Q)$ of {eq}`eq-02-safe` (`debiasood.dnm_safe_tau`) and the benchmarks' $K$ at the official
 # $\tau = 0.5$ (x: hazard, o: safe).
 
 # %%
@@ -370,7 +370,7 @@ nb.finish(records)
 # %% [markdown]
 # ## What this shows
 #
-# - The debiasing identity {eq}`eq-01-identity` holds: in a world where true and false negatives are known,
+# - The debiasing identity {eq}`eq-02-identity` holds: in a world where true and false negatives are known,
 #   the per-group estimate is unbiased at the true share (normalised bias {glue:text}`bias_true_tau_id:.3f` for
 #   ID images), and a wrong share biases it by the predicted $(\tau-\tau^*)/\tau$
 #   ({glue:text}`bias_wrong_tau_id:.3f` measured, {glue:text}`bias_wrong_tau_theory:.3f` predicted). The
@@ -380,7 +380,7 @@ nb.finish(records)
 #   for a quarter of the labels per group; standard deviation ratio {glue:text}`score_sd_ratio_g:.2f` from one
 #   group to {glue:text}`max_num_groups`), and for ID images its noise dwarfs the quantity: a share
 #   {glue:text}`negative_estimate_share_id:.2f` of their per-group estimates is negative.
-# - The closed form {eq}`eq-01-closed` matches the general score to {glue:text}`closed_form_gap:.1e`, and
+# - The closed form {eq}`eq-02-closed` matches the general score to {glue:text}`closed_form_gap:.1e`, and
 #   $\tau = 1$ reproduces NegLabel to {glue:text}`neglabel_gap:.1e`.
 # - The official arithmetic is unsafe wherever $\tau \le Q/(K+Q)$: {glue:text}`hazard_benchmarks` of
 #   {glue:text}`num_benchmarks` benchmark label sets at the official settings. There the unclamped score
