@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 FEATURE_FORMAT_VERSION = 1
 """Bump when the meaning or layout of stored features changes; every old entry then misses."""
 
-KINDS = ("text", "image")
+KINDS = ("text", "image", "ranking")
 ENSEMBLES = ("normalized_mean", "raw_mean")
 STORAGE_DTYPES = {"float32": torch.float32, "float16": torch.float16}
 
@@ -92,7 +92,8 @@ class FeatureKey:
     """Everything that determines a stored feature matrix.
 
     - ``encoder_id``: :attr:`Encoder.id` (model and weights).
-    - ``kind``: ``'text'`` or ``'image'``.
+    - ``kind``: ``'text'``, ``'image'`` or ``'ranking'`` (an order of corpus rows computed from text features,
+      e.g. DNM's density ranking; stored as float32, which holds row numbers below 2**24 exactly).
     - ``fingerprint``: names the corpus or dataset (e.g. ``'wordnet-3.0:dnm-nouns'``, ``'imagenet-val'``). For
       images preprocessed by the caller (not by the encoder), it must also name that preprocessing.
     - ``templates``: the prompt template(s) of a text entry (at least one); empty for images.
@@ -125,7 +126,7 @@ class FeatureKey:
             for template in templates:
                 check_template(template)
         elif templates:
-            raise ValueError(f"an image FeatureKey takes no prompt templates, got {templates!r}")
+            raise ValueError(f"an {self.kind} FeatureKey takes no prompt templates, got {templates!r}")
         if not isinstance(self.raw, bool):
             raise TypeError(f"raw must be a bool, got {self.raw!r}")
         if self.ensemble is not None and self.ensemble not in ENSEMBLES:

@@ -127,7 +127,8 @@ def audit(
 def evaluate(
     id_set: str = typer.Option("imagenet1k", "--id", help="ID set (the offline world is calibrated on ImageNet-1K)."),
     ood: str = typer.Option("inaturalist,sun,places,textures", help="Comma-separated OOD sets."),
-    method: str = typer.Option("mcm,neglabel,dnm", help="Comma-separated methods: mcm, neglabel, dnm."),
+    method: str = typer.Option("mcm,neglabel,csp,dnm",
+                               help="Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official."),
     sizes: str = typer.Option("full", help="'full' (50,000 ID + 35,640 OOD images) or 'smoke' (quick)."),
     tau_neg: float = TAU_NEG_OPTION,
     num_groups: int = NUM_GROUPS_OPTION,
@@ -137,32 +138,85 @@ def evaluate(
 ) -> None:
     """The ImageNet-1K OOD benchmark on the offline world (SIMULATED numbers: MiniLM text, synthetic images).
 
-    The first run embeds the ~57k-word DNM corpus with MiniLM (a few minutes on a CPU, then cached in the
-    feature store, $DEBIASOOD_CACHE). For real CLIP features, see score-dumps.
+    The first run embeds the ~57k-word DNM corpus and CSP's ~11k phrases with MiniLM (about 3 minutes on a
+    CPU, then cached in the feature store, $DEBIASOOD_CACHE). For real CLIP features, see evaluate-folders and
+    score-dumps.
     """
-    from debiasood.benchmark import simulated_benchmark
-    from debiasood.corpus import load_corpus
-    from debiasood.encoders import SentenceTransformerEncoder
+    from debiasood import benchmark
     from debiasood.evaluate import ScoreSettings
-    from debiasood.world import BENCHMARK_SIZES, ID_SET, SMOKE_SIZES, SemanticWorld, benchmark_text_features
+    from debiasood.world import BENCHMARK_SIZES, ID_SET, SMOKE_SIZES
 
     if id_set != ID_SET:
         _fail(f"--id {id_set!r}: the offline world is calibrated on {ID_SET} only")
     if sizes not in ("full", "smoke"):
         _fail(f"--sizes must be 'full' or 'smoke', got {sizes!r}")
+    methods = _names(method)
     try:
         settings = ScoreSettings(tau_neg=tau_neg, num_groups=num_groups, seed=seed)
-        encoder = SentenceTransformerEncoder()
-        text = benchmark_text_features(encoder, progress=True)
-        world = SemanticWorld.from_encoder(encoder, progress=True)
-        corpus = load_corpus("dnm")
-        rows = simulated_benchmark(world, text, corpus.words, corpus.parts_of_speech,
-                                   methods=_names(method), ood_sets=_names(ood),
-                                   sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES,
-                                   seed=seed, settings=settings, bootstrap=bootstrap)
+        setup = benchmark.offline_setup(csp="csp" in methods, progress=True)
+        density = (benchmark.density_negatives(setup) if {"dnm", "dnm-official"} & set(methods) else None)
+        rows = benchmark.simulated_benchmark(setup.world, setup.text, setup.corpus.words,
+                                             setup.corpus.parts_of_speech, methods=methods, ood_sets=_names(ood),
+                                             sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES,
+                                             seed=seed, settings=settings, bootstrap=bootstrap,
+                                             density_indices=density)
     except ValueError as error:
         _fail(str(error))
     typer.echo(render(rows, fmt.value))
+
+
+@app.command(
+    "negatives",
+    epilog="Examples:  debiasood negatives --rule density --show 20   |   "
+    "debiasood negatives --rule neglabel,csp,density --show 0 --format csv",
+)
+def negatives(
+    rule: str = typer.Option("neglabel,csp,density", help="Comma-separated mining rules: neglabel, csp, density."),
+    show: int = typer.Option(10, min=0, help="Also list the first N selected words of each rule and part of speech."),
+    max_hypernym_depth: int = typer.Option(2, min=0, help="Close-hypernym depth of the false-negative audit."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Mine negative labels from the DNM corpus against ImageNet-1K and audit them for false negatives.
+
+    Text side of the offline world (MiniLM embeddings of the real WordNet words): the selections show MiniLM's
+    text-space behaviour, not CLIP's. Each rule's row counts the selected words and how many of them the
+    WordNet audit marks as a lemma, hyponym or close hypernym of an ImageNet-1K class.
+    """
+    from debiasood import benchmark
+    from debiasood.corpus import RELATIONS, audit_false_negatives, get_label_set
+    from debiasood.mining import csp_mining, neglabel_mining
+
+    rules = _names(rule)
+    unknown = [r for r in rules if r not in ("neglabel", "csp", "density")]
+    if unknown or not rules:
+        _fail(f"unknown --rule {unknown or rules}; choose from neglabel, csp, density")
+    try:
+        setup = benchmark.offline_setup(csp="csp" in rules, progress=True)
+        label_set = get_label_set("imagenet1k")
+        summary, listed = [], []
+        for name in rules:
+            pool, feats = ((setup.csp_pool, setup.text["csp_features"]) if name == "csp"
+                           else (setup.corpus, setup.text["corpus_features"]))
+            if name == "neglabel":
+                chosen = neglabel_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
+            elif name == "csp":
+                chosen = csp_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
+            else:
+                chosen = benchmark.density_negatives(setup)
+            audit = audit_false_negatives(pool.subset(chosen), label_set, max_hypernym_depth=max_hypernym_depth)
+            counts = audit.counts()
+            summary.append({"rule": name, "pool": len(pool), "selected": len(chosen),
+                            **{f"{r}s" if r != "none" else "clean": counts[r] for r in RELATIONS},
+                            "false_negative_percent": 100 * (len(chosen) - counts["none"]) / len(chosen)})
+            for part in ("noun", "adj"):
+                rows = [i for i in chosen if pool.parts_of_speech[i] == part][:show]
+                listed += [{"rule": name, "pos": part, "word": pool.words[i], "lexfile": pool.lexfiles[i]}
+                           for i in rows]
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(render(summary, fmt.value))
+    if listed:
+        typer.echo("\n" + render(listed, fmt.value))
 
 
 @app.command(

@@ -84,7 +84,7 @@ def _check_candidates(
     return tensor
 
 
-def _check_quotas(quotas: Mapping[str, float]) -> None:
+def check_quotas(quotas: Mapping[str, float]) -> None:
     unknown = set(quotas) - set(PARTS_OF_SPEECH)
     if unknown or not quotas:
         raise ValueError(f"quotas must map some of {PARTS_OF_SPEECH} to fractions, got {dict(quotas)}")
@@ -162,7 +162,7 @@ def neglabel_mining(
     check_matrix("id_text_features", id_text, dim=candidates.shape[1])
     check_fraction("percentile", percentile)
     quotas = {NOUN: NEGLABEL_FRACTION, ADJECTIVE: NEGLABEL_FRACTION} if quotas is None else quotas
-    _check_quotas(quotas)
+    check_quotas(quotas)
     eligible = np.ones(candidates.shape[0], dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     distance = torch.empty(candidates.shape[0], dtype=candidates.dtype)
     with torch.no_grad():
@@ -270,7 +270,7 @@ def density_selection(
     if k >= candidates.shape[0]:
         raise ValueError(f"k={k} must be smaller than the number of candidates ({candidates.shape[0]})")
     quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
-    _check_quotas(quotas)
+    check_quotas(quotas)
     if backend not in ("auto", "torch", "faiss"):
         raise ValueError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
     if backend == "faiss" and not _faiss_available():
