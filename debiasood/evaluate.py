@@ -101,19 +101,35 @@ def evaluate_scores(
     for name in scores:
         score = SCORES[name]
         id_scores = _as_numpy(score(id_images, id_text, neg_text, settings))
-        per_set = {}
-        for ood_name, images in ood_images.items():
-            ood_scores = _as_numpy(score(images, id_text, neg_text, settings))
-            per_set[ood_name] = ood_metrics(id_scores, ood_scores, convention=convention)
-            row: dict[str, object] = {"score": name, "ood": ood_name, **per_set[ood_name]}
-            if bootstrap:
-                intervals = bootstrap_ci(id_scores, ood_scores, num_resamples=bootstrap, convention=convention,
-                                         seed=settings.seed)
-                for metric in METRIC_NAMES:
-                    row[f"{metric}_low"], row[f"{metric}_high"] = intervals[metric]
-            rows.append(row)
-        average: dict[str, object] = {"score": name, "ood": "average", **average_metrics(per_set)}
+        ood_scores = {ood_name: _as_numpy(score(images, id_text, neg_text, settings))
+                      for ood_name, images in ood_images.items()}
+        rows += metric_rows(name, id_scores, ood_scores, convention=convention, bootstrap=bootstrap,
+                            seed=settings.seed)
+    return rows
+
+
+def metric_rows(
+    name: str,
+    id_scores: np.ndarray,
+    ood_scores: Mapping[str, np.ndarray],
+    *,
+    convention: str = "paper",
+    bootstrap: int = 0,
+    seed: int = 0,
+) -> list[dict[str, object]]:
+    """Rows of one score's metrics per OOD set plus its unweighted "average" row (see :func:`evaluate_scores`)."""
+    rows: list[dict[str, object]] = []
+    per_set = {}
+    for ood_name, scores in ood_scores.items():
+        per_set[ood_name] = ood_metrics(id_scores, scores, convention=convention)
+        row: dict[str, object] = {"score": name, "ood": ood_name, **per_set[ood_name]}
         if bootstrap:
-            average.update({f"{m}_{side}": float("nan") for m in METRIC_NAMES for side in ("low", "high")})
-        rows.append({key: average[key] for key in rows[-1]})
+            intervals = bootstrap_ci(id_scores, scores, num_resamples=bootstrap, convention=convention, seed=seed)
+            for metric in METRIC_NAMES:
+                row[f"{metric}_low"], row[f"{metric}_high"] = intervals[metric]
+        rows.append(row)
+    average: dict[str, object] = {"score": name, "ood": "average", **average_metrics(per_set)}
+    if bootstrap:
+        average.update({f"{m}_{side}": float("nan") for m in METRIC_NAMES for side in ("low", "high")})
+    rows.append({key: average[key] for key in rows[-1]})
     return rows

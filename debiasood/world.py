@@ -199,16 +199,12 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def _check_matrix(name: str, value: Any, dim: int | None = None) -> np.ndarray:
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} holds non-finite values")
-    if dim is not None and array.shape[1] != dim:
-        raise ValueError(f"{name} has dimension {array.shape[1]}, expected {dim}")
-    return array
+    """A non-empty, finite 2-D float64 array (rows need not be unit-norm: the world normalises them)."""
+    from debiasood._checks import as_float_tensor, check_matrix
+
+    tensor = as_float_tensor(name, value).double()
+    check_matrix(name, tensor, dim=dim, unit_norm=False)
+    return tensor.cpu().numpy()
 
 
 class SemanticWorld:
@@ -438,15 +434,24 @@ def top1_accuracy(world: SemanticWorld, id_mcm: Any, n: int, *, seed: int = 0) -
 def evaluate(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: Any, *,
              sizes: Mapping[str, int] | None = None, seed: int = 0, _id_cache: dict | None = None) -> Evaluation:
     """MCM (T = 1, ``id_mcm`` prompts) and NegLabel (T = 0.01, G = 100, ``id_neglabel`` prompts, ``negatives``)
-    on one draw of the world, with debiasood's own scores and paper-convention metrics."""
-    from debiasood.metrics import ood_metrics
-    from debiasood.scores import mcm_score, neglabel_score
+    on one draw of the world, with the score registry and metrics of :mod:`debiasood.evaluate` (paper
+    convention, partition seed 0).
+
+    :func:`calibrate` passes ``_id_cache``: the ID images do not depend on ``overlap``, so their scores are
+    computed once per ID-side parameter set and reused across the overlap grid.
+    """
+    from debiasood.evaluate import SCORES, ScoreSettings, metric_rows
 
     sizes = _check_sizes(sizes, world)
     idm, idn, neg = world.text(id_mcm), world.text(id_neglabel), world.text(negatives)
     if len(idm) != len(world.concepts[world.id_set]) or len(idn) != len(idm):
         raise ValueError("id_mcm and id_neglabel need one row per ID concept")
-    score = {"mcm": lambda x: mcm_score(x, idm), "neglabel": lambda x: neglabel_score(x, idn, neg)}
+    settings = ScoreSettings()
+    id_text = {"mcm": idm, "neglabel": idn}
+
+    def score(method: str, features: np.ndarray) -> np.ndarray:
+        return np.asarray(SCORES[method](features, id_text[method], neg, settings))
+
     p = world.params
     key = (p.noise, p.confusion, p.align_min, p.align_max, p.n_neighbours, sizes[world.id_set], seed)
     if _id_cache is not None and key in _id_cache:
@@ -454,18 +459,16 @@ def evaluate(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: Any
     else:
         imgs = world.images(world.id_set, sizes[world.id_set], seed=seed)
         top1 = float(((imgs.features @ idm.T).argmax(1) == imgs.classes).mean())
-        id_scores = {m: np.asarray(f(imgs.features)) for m, f in score.items()}
+        id_scores = {m: score(m, imgs.features) for m in id_text}
         if _id_cache is not None:
             _id_cache[key] = (top1, id_scores)
-    fpr: dict[str, dict[str, float]] = {m: {} for m in score}
-    auroc: dict[str, dict[str, float]] = {m: {} for m in score}
-    for name, n in sizes.items():
-        if name == world.id_set:
-            continue
-        feats = world.images(name, n, seed=seed).features
-        for m, f in score.items():
-            r = ood_metrics(id_scores[m], np.asarray(f(feats)))
-            fpr[m][name], auroc[m][name] = float(r["fpr95"]), float(r["auroc"])
+    ood = {name: world.images(name, n, seed=seed).features for name, n in sizes.items() if name != world.id_set}
+    fpr: dict[str, dict[str, float]] = {}
+    auroc: dict[str, dict[str, float]] = {}
+    for m in id_text:
+        rows = metric_rows(m, id_scores[m], {name: score(m, feats) for name, feats in ood.items()})[:-1]
+        fpr[m] = {r["ood"]: float(r["fpr95"]) for r in rows}
+        auroc[m] = {r["ood"]: float(r["auroc"]) for r in rows}
     return Evaluation(top1, fpr, auroc)
 
 
