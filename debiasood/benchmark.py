@@ -43,18 +43,20 @@ class OfflineSetup:
     text: dict[str, np.ndarray]  # debiasood.world.benchmark_text_features(...)
     corpus: Any  # the LabelCorpus behind text["corpus_features"]
     csp_pool: Any  # the LabelCorpus behind text["csp_features"] (None without CSP)
+    store: Any = None  # the FeatureStore used (None: the default store)
 
 
 def offline_setup(*, encoder: Any = None, corpus: Any = "dnm", corpus_step: int = 1, csp: bool = True,
                   label_sets: Mapping[str, Sequence[str]] | None = None, id_set: str | None = None,
-                  params: Any = None, progress: bool | None = False) -> OfflineSetup:
+                  params: Any = None, store: Any = None, progress: bool | None = False) -> OfflineSetup:
     """The offline world, its text features and corpora, from the feature store (cold: ~3 minutes on a CPU).
 
     ``corpus`` is a preset name or a LabelCorpus; ``corpus_step`` > 1 keeps every n-th word (SMOKE runs:
     10 gives ~5.7k words, embedded in ~15 s cold). ``label_sets`` adds or replaces the world's concept sets
     (default: ImageNet-1K and the four OOD sets); ``id_set`` picks the world's ID set among them (the ID
     concepts set the neighbours every image can be confused with). The text features are always those of the
-    ImageNet-1K benchmark; other ID sets embed their own prompts (see the held-out notebook).
+    ImageNet-1K benchmark; other ID sets embed their own prompts (see the held-out notebook). ``store`` is the
+    :class:`debiasood.cache.FeatureStore` (default: ``$DEBIASOOD_CACHE``).
     """
     from debiasood.corpus.corpora import csp_pool, load_corpus
     from debiasood.encoders import SentenceTransformerEncoder
@@ -66,10 +68,11 @@ def offline_setup(*, encoder: Any = None, corpus: Any = "dnm", corpus_step: int 
     corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
     if corpus_step > 1:
         corpus = corpus.subset(range(0, len(corpus), corpus_step), name=f"{corpus.name}[::{corpus_step}]")
-    text = benchmark_text_features(encoder, corpus=corpus, csp=csp, progress=progress)
+    text = benchmark_text_features(encoder, corpus=corpus, csp=csp, store=store, progress=progress)
     sets = {**benchmark_label_sets(), **dict(label_sets or {})}
-    world = SemanticWorld.from_encoder(encoder, sets, id_set=id_set or ID_SET, params=params, progress=progress)
-    return OfflineSetup(encoder, world, text, corpus, csp_pool(corpus) if csp else None)
+    world = SemanticWorld.from_encoder(encoder, sets, id_set=id_set or ID_SET, params=params, store=store,
+                                       progress=progress)
+    return OfflineSetup(encoder, world, text, corpus, csp_pool(corpus) if csp else None, store)
 
 
 def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
@@ -97,6 +100,7 @@ def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
                                  k=k, form=form, quotas={NOUN: 1.0, ADJECTIVE: 1.0})
         return torch.from_numpy(full.indices.astype(np.float32)).reshape(-1, 1)
 
+    store = store if store is not None else setup.store
     order = (store if store is not None else FeatureStore()).get_or_compute(key, rank).numpy().ravel()
     order = order.astype(np.int64)
     pos = np.asarray(corpus.parts_of_speech)[order]
