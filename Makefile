@@ -74,9 +74,14 @@ notebooks: $(EXECUTED)
 book/generated/%.ipynb: notebooks/%.py $(PACKAGE) | setup
 	$(OFFLINE) $(PY) -m debiasood.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
 
+# The parameter tables of book/reproduce.md, read from the notebooks' parameters cells.
+book/generated/parameters.md: $(NOTEBOOKS) debiasood/run_notebooks.py debiasood/nb.py | setup
+	mkdir -p book/generated
+	$(PY) -m debiasood.run_notebooks --describe $(NOTEBOOKS) > $@
+
 # A fresh build every time (it takes seconds): --all makes Sphinx reread every page, or a warning from a
 # previous failed build would go unnoticed, and removing the old site drops pages that no longer exist.
-_build/.book-stamp: $(EXECUTED) $(PAGES) _config.yml _toc.yml | setup
+_build/.book-stamp: $(EXECUTED) book/generated/parameters.md $(PAGES) _config.yml _toc.yml | setup
 	rm -rf _build/html
 	$(OFFLINE) $(VENV)/bin/jupyter-book build -W -n --keep-going --all .
 	touch $@

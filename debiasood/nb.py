@@ -119,6 +119,21 @@ def read_records(executed_notebook: str | Path) -> dict[str, Any]:
     return records
 
 
+def parameter_comments(notebook: Any) -> dict[str, str]:
+    """The comment after each parameter of the parameters cell (``NAME = 1  # what it does``), by name."""
+    import io
+    import tokenize
+
+    notebook_parameters(notebook)  # the same checks: a tagged first cell of literal assignments
+    source = next(cell for cell in notebook.cells if cell.cell_type == "code").source
+    comments: dict[str, str] = {}
+    line_names = {node.lineno: node.targets[0].id for node in ast.parse(source).body}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT and token.start[0] in line_names:
+            comments[line_names[token.start[0]]] = token.string.lstrip("#").strip()
+    return comments
+
+
 def notebook_parameters(notebook: Any) -> dict[str, Any]:
     """The defaults of a notebook's parameters cell, read without running it.
 

@@ -67,6 +67,19 @@ def run_notebook(source: str | Path, output_dir: str | Path, parameters: Mapping
     return output
 
 
+def describe(sources: Sequence[str | Path]) -> str:
+    """Markdown: for each notebook, a table of its parameters (name, default, the comment that explains it)."""
+    parts = []
+    for source in sources:
+        notebook, defaults = read_notebook(source)
+        comments = nb.parameter_comments(notebook)
+        rows = [f"| `{name}` | `{value!r}` | {comments.get(name, '').replace('|', '&#124;')} |"
+                for name, value in defaults.items()]
+        parts.append("\n".join([f"### `{Path(source).name}`", "", "| parameter | default | meaning |",
+                                "|---|---|---|", *rows]))
+    return "\n\n".join(parts) + "\n"
+
+
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m debiasood.run_notebooks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -76,6 +89,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="override a parameter; VALUE is read as a Python literal (True, 3, 0.5, 'text')")
     parser.add_argument("--smoke", action="store_true", help="shortcut for -p SMOKE True")
+    parser.add_argument("--describe", action="store_true",
+                        help="print each notebook's parameters as Markdown tables instead of running anything")
     parser.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel name (default: {KERNEL})")
     return parser.parse_args(argv)
 
@@ -85,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from papermill.exceptions import PapermillExecutionError
 
     args = _arguments(argv)
+    if args.describe:
+        print(describe(args.notebooks), end="")
+        return 0
     parameters = {name: parse_value(value) for name, value in args.parameter}
     if args.smoke:
         parameters["SMOKE"] = True

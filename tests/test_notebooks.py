@@ -111,3 +111,23 @@ def test_command_line_rejects_bad_parameters_before_any_notebook_runs(tmp_path, 
 def test_parameters_cell_must_be_tagged(tmp_path):
     with pytest.raises(ValueError, match='tagged "parameters"'):
         run_notebooks.read_notebook(_write_notebook(tmp_path, parameters_tag=False))
+
+
+def test_every_parameter_is_explained_and_described():
+    from debiasood.run_notebooks import describe, read_notebook
+
+    for source in NOTEBOOKS:
+        notebook, defaults = read_notebook(source)
+        missing = sorted(set(defaults) - set(nb.parameter_comments(notebook)))
+        assert not missing, f"{source.name}: add a `# comment` after parameter(s) {missing}"
+    table = describe(NOTEBOOKS)
+    assert all(f"### `{source.name}`" in table for source in NOTEBOOKS)
+
+
+def test_parameter_comments_are_read_per_line(tmp_path):
+    import jupytext
+
+    source = tmp_path / "99_demo.py"
+    source.write_text('# %% tags=["parameters"]\nSMOKE = False  # quick run\nSEED = 0\nNAME = "a # b"  # the name\n')
+    comments = nb.parameter_comments(jupytext.read(source))
+    assert comments == {"SMOKE": "quick run", "NAME": "the name"}
