@@ -71,3 +71,11 @@ def test_score_dumps_on_synthetic_official_dumps(tmp_path):
     assert bad.exit_code == 2 and "unknown score" in bad.output
     missing = run("score-dumps", str(tmp_path / "nope.pth"), str(texts))
     assert missing.exit_code == 2 and "nope.pth" in missing.output
+
+
+def test_python_dash_m_runs_the_command_line():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "debiasood", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "negatives" in result.stdout and "evaluate" in result.stdout
