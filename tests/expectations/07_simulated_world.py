@@ -1,0 +1,55 @@
+"""Expected SMOKE ranges of notebooks/07_simulated_world.py's records (see tests/notebook_expectations.py)."""
+
+EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
+    # Simulated world, SMOKE profile: the DNM corpus with every 10th word (5,750 words), 1,000 ID and 250 images
+    # per OOD set, SEED 1; calibration on 600 ID and 150 per OOD set, CAL_SEED 0, grid 2 x 2. Ranges leave room
+    # for the spread seen over seeds 1-6 (calibration: CAL_SEED 0-3), quoted per line, plus about half that
+    # spread again; they do not leave room for a broken world or score: the inversion (NegLabel ahead of MCM
+    # only with the per-image alignment) is checked by the signs of the two differences.
+    "07_simulated_world": {
+        "num_id_images": (1000, 1000),
+        "num_ood_images": (250, 250),
+        "num_negatives": (861, 861),  # NegLabel's 15% of the 1/10 corpus, per part of speech: deterministic
+        "num_csp_negatives": (855, 855),  # CSP's rule on its pool of the same corpus: deterministic
+        "top1_fitted": (61.0, 71.0),  # 64.0 .. 67.4; confusion is fitted to 66%
+        "top1_naive": (98.5, 100.0),  # 99.7 .. 100: no confusion, isotropic noise only
+        "top1_nospread": (61.0, 71.0),  # equals top1_fitted up to float32 near ties
+        "naive_mcm_avg": (0.0, 4.0),  # 0.6 .. 1.2
+        "naive_neglabel_avg": (0.5, 8.0),  # 2.2 .. 3.8
+        "nospread_mcm_avg": (13.0, 27.0),  # 18.2 .. 21.5
+        "nospread_neglabel_avg": (20.0, 35.0),  # 24.8 .. 29.3
+        "inversion_nospread": (-14.0, -1.0),  # -9.6 .. -3.7: MCM ahead without the alignment spread
+        "inversion_fitted": (4.0, 28.0),  # 9.2 .. 21.4: NegLabel ahead with it (reported CLIP: 17.34)
+        "mcm_avg": (32.0, 54.0),  # 36.4 .. 47.6 (anchor 42.74)
+        "neglabel_avg": (20.0, 35.0),  # 25.5 .. 29.9 (anchor 25.40)
+        "csp_avg": (17.0, 33.0),  # 22.1 .. 27.7 (held out)
+        "auroc_mcm_avg": (81.0, 92.0),  # 84.9 .. 88.7
+        "auroc_neglabel_avg": (88.5, 95.5),  # 91.4 .. 92.9
+        "fpr95_mcm_inaturalist": (15.0, 50.0),  # 22.8 .. 40.8 (250 images: noisy)
+        "fpr95_mcm_sun": (38.0, 63.0),  # 45.6 .. 55.6
+        "fpr95_mcm_places": (35.0, 64.0),  # 41.6 .. 56.4
+        "fpr95_mcm_textures": (27.0, 50.0),  # 35.2 .. 41.6
+        "fpr95_neglabel_inaturalist": (5.0, 19.0),  # 10.4 .. 12.4
+        "fpr95_neglabel_sun": (26.0, 52.0),  # 32.8 .. 44.0
+        "fpr95_neglabel_places": (28.0, 50.0),  # 34.4 .. 42.4
+        "fpr95_neglabel_textures": (10.0, 33.0),  # 16.0 .. 27.2
+        "fpr95_csp_inaturalist": (5.0, 20.0),  # 10.0 .. 14.0
+        "fpr95_csp_sun": (23.0, 48.0),  # 29.6 .. 40.8
+        "fpr95_csp_places": (21.0, 48.0),  # 27.6 .. 40.4
+        "fpr95_csp_textures": (5.0, 23.0),  # 10.4 .. 16.0
+        "align_corr_mcm": (0.78, 0.92),  # 0.844 .. 0.861: MCM ranks ID images by their alignment
+        "align_corr_neglabel": (0.20, 0.55),  # 0.339 .. 0.403: much less
+        "low_align_share_pct": (20.0, 20.0),
+        "low_align_rejected_mcm": (13.0, 28.0),  # 19.0 .. 21.5 (5% overall by construction)
+        "low_align_rejected_neglabel": (2.0, 14.0),  # 6.0 .. 9.5
+        "stored_confusion": (0.7574, 0.7574),  # debiasood.world.FITTED_MINILM
+        "stored_align_min": (0.5, 0.5),
+        "stored_overlap": (1.2, 1.2),
+        "cal_confusion": (0.72, 0.82),  # 0.759 .. 0.788 (bisection on 600 images)
+        "cal_align_min": (0.5, 0.5),  # always the grid point nearest the stored fit
+        "cal_overlap": (1.2, 1.2),
+        "cal_top1": (64.5, 67.5),  # 66.0 .. 66.2: the bisection's target is 66%
+        "cal_mcm_avg": (36.0, 54.0),  # 41.8 .. 48.3
+        "cal_neglabel_avg": (21.0, 34.0),  # 27.0 .. 28.5
+    },
+}
