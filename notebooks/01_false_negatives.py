@@ -117,14 +117,15 @@ display(Markdown(render(fns.audit_table(audits, TAU_NEG), digits=4)))
 fns.plot_false_negative_shares(audits, tau_neg=TAU_NEG)
 
 # %% [markdown]
-# {numref}`fig-01-shares`: of the corpus' words, {glue:text}`fn_share_corpus:.2f`% are false negatives
-# (random draws of DNM's size: {glue:text}`fn_share_random:.2f`%). NegLabel's rule keeps
+# {numref}`fig-01-shares`: of the corpus' {glue:text}`corpus_size` words, {glue:text}`fn_share_corpus:.2f`% are
+# false negatives (random draws of DNM's size: {glue:text}`fn_share_random:.2f`%). NegLabel's rule keeps
 # {glue:text}`fn_share_neglabel:.2f`% and CSP's {glue:text}`fn_share_csp:.2f`%: choosing the words *least*
 # similar to every ID prompt removes most false negatives, because most of them are close to their ID class in
 # text space too. DNM's density rule ignores the ID labels and keeps {glue:text}`fn_share_dnm:.2f`%
-# ({glue:text}`fn_count_dnm` words), more than a random draw: the densest regions of the corpus are the large
-# WordNet families (vessels, tools, coasts, firearms), which ImageNet's classes sample heavily. Examples, in each
-# rule's own order (best-ranked first):
+# ({glue:text}`fn_count_dnm` words: {glue:text}`fn_lemma_dnm` lemma matches, {glue:text}`fn_hyponym_dnm`
+# hyponyms, {glue:text}`fn_hypernym_dnm` close hypernyms), more than a random draw: the dense regions of the
+# corpus include large WordNet families that ImageNet's classes sample heavily (boats, coasts and firearms among
+# the examples below). Examples, in each rule's own order (best-ranked first):
 
 # %%
 words = {"NegLabel": corpus.words, "CSP": pool.words, "DNM density": corpus.words}
