@@ -42,8 +42,8 @@ if SMOKE:
 # negatives. ImageNet classes are WordNet 3.0 synsets and every corpus word keeps its synset, so that share can
 # be *counted*. This page
 #
-# 1. audits the negatives mined by NegLabel's percentile rule, CSP's rule on its pool, DNM's density rule and a
-#    random draw of DNM's size, by relation to an ID class ({ref}`sec-01-audit`);
+# 1. audits the negatives mined by NegLabel's percentile rule, CSP's rule {cite}`chen2024csp` on its pool, DNM's
+#    density rule and a random draw of DNM's size, by relation to an ID class ({ref}`sec-01-audit`);
 # 2. measures the filter that NegLabel's and DNM's corpora apply before mining ({ref}`sec-01-filter`);
 # 3. scores simulated ID and OOD images with the mined negatives and with an oracle that swaps the audited
 #    false negatives for true ones ({ref}`sec-01-scores`);
