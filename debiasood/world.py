@@ -343,10 +343,10 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus: Any = "d
 
     - ``id_mcm``, ``id_neglabel``: one row per ImageNet-1K class;
     - ``corpus_features``: aligned with the corpus, for other mining rules;
-    - ``negatives``: NegLabel's selection from the corpus;
+    - ``negatives``: NegLabel's selection from the corpus (rows ``negative_indices`` of it);
     - with ``csp``: ``csp_features`` (aligned with ``csp_pool(corpus)``: the corpus' nouns,
       then one "adjective + superclass word" phrase per adjective) and ``csp_negatives``, CSP's selection
-      from that pool (NegLabel's rule plus the 0.95 exclusion).
+      from that pool (NegLabel's rule plus the 0.95 exclusion; rows ``csp_negative_indices`` of the pool).
 
     CSP in this world uses NegLabel's single prompts for the pool (nouns reuse the corpus rows; each phrase is
     embedded as "This is a {} photo", ~11k prompts, ~30 s cold) instead of CSP's 8- and 4-template ensembles:
@@ -376,7 +376,8 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus: Any = "d
                                                store=store, progress=progress).numpy()
     selection = neglabel_mining(feats, out["id_neglabel"], list(corpus.words), list(corpus.parts_of_speech))
     out["corpus_features"] = feats
-    out["negatives"] = feats[np.asarray(selection.indices)]
+    out["negative_indices"] = np.asarray(selection.indices)
+    out["negatives"] = feats[out["negative_indices"]]
     if csp:
         pool = csp_pool(corpus)
         pool_pos = np.asarray(pool.parts_of_speech)
@@ -386,7 +387,8 @@ def benchmark_text_features(encoder: Any, *, store: Any = None, corpus: Any = "d
         # csp_pool lists the corpus' nouns first, in corpus order, then the phrases.
         out["csp_features"] = np.vstack([feats[pos == "noun"], phrase_feats]).astype(np.float32)
         chosen = csp_mining(out["csp_features"], out["id_neglabel"], list(pool.words), list(pool.parts_of_speech))
-        out["csp_negatives"] = out["csp_features"][np.asarray(chosen.indices)]
+        out["csp_negative_indices"] = np.asarray(chosen.indices)
+        out["csp_negatives"] = out["csp_features"][out["csp_negative_indices"]]
     return out
 
 
