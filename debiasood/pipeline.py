@@ -357,6 +357,37 @@ def mine_negatives(
     return out
 
 
+def dnm_clamp_share(image_features: Any, id_text_features: Any, negative_features: Any, settings: ScoreSettings,
+                    *, chunk_rows: int = 1024) -> float:
+    r"""Share of (image, group) pairs where the clamped DNM score clamps its debiased estimate.
+
+    With the ID labels as positives (the pipeline's ``dnm``), the clamp sets
+    :math:`\hat E^{neg}_g = \frac{1}{\tau}\frac{N_g}{Q} - \frac{1-\tau}{\tau}\frac{S_{ID}}{K}` to
+    :math:`e^{-1/T}` wherever it falls below that (:func:`debiasood.scores.dnm_score`). An image clamped in every
+    group scores :math:`S_{ID}/(S_{ID} + Q e^{-1/T})`, which is 1 to float precision unless every ID cosine is
+    near -1: such images tie. Computed in float64, in log space, ``chunk_rows`` images at a time, with the
+    partition of ``settings``.
+    """
+    import math
+
+    images = torch.as_tensor(np.asarray(image_features), dtype=torch.float64)
+    id_text = torch.as_tensor(np.asarray(id_text_features), dtype=torch.float64)
+    negatives = torch.as_tensor(np.asarray(negative_features), dtype=torch.float64)
+    groups = torch.from_numpy(settings.groups(negatives.shape[0]))
+    temperature, tau = settings.temperature, settings.tau_neg
+    clamped = 0
+    for rows in torch.split(images, chunk_rows):
+        log_s_id = torch.logsumexp(rows @ id_text.T / temperature, dim=1, keepdim=True)
+        log_n = torch.logsumexp((rows @ negatives.T / temperature)[:, groups], dim=2)  # (images, G)
+        # tau * E_neg < tau * e^(-1/T)  <=>  N_g/Q - (1 - tau) S_ID/K < tau e^(-1/T), all three terms positive
+        wild = log_n - math.log(groups.shape[1])
+        bias = (log_s_id - math.log(id_text.shape[0]) + (math.log1p(-tau) if tau < 1 else -math.inf)).expand_as(wild)
+        floor = math.log(tau) - 1 / temperature
+        shift = torch.maximum(torch.maximum(wild, bias), torch.full_like(wild, floor))
+        clamped += int((torch.exp(wild - shift) - torch.exp(bias - shift) < torch.exp(floor - shift)).sum())
+    return clamped / (images.shape[0] * groups.shape[0])
+
+
 # ------------------------------------------------------------------------------------------------- all
 
 
@@ -367,7 +398,9 @@ class FolderResult:
     - ``rows``: (encoder, method, ood, fpr95, auroc, aupr_in, aupr_out), percent, paper convention unless
       asked otherwise, with an ``average`` row per method;
     - ``images``: the image features per dataset ('ID' and the OOD names), with their skipped files;
-    - ``negatives``: mining rule -> the words mined (``len`` is M; the group size is M // num_groups);
+    - ``negatives``: mining rule -> the words mined (``len`` is M; the group size is M // num_groups), and
+      ``negative_features`` their unit-norm text features; ``id_text``: the ID prompts' features by prompt
+      family ('mcm', 'neglabel', 'csp');
     - ``num_classes``: K; ``corpus_size``: candidate words (0 without mining); ``encoder_id``: model and
       weights; ``timings``: seconds per stage.
     """
@@ -375,6 +408,8 @@ class FolderResult:
     rows: list[dict[str, object]]
     images: dict[str, ImageFeatures]
     negatives: dict[str, list[str]]
+    negative_features: dict[str, np.ndarray]
+    id_text: dict[str, np.ndarray]
     num_classes: int
     corpus_size: int
     encoder_id: str
@@ -386,6 +421,16 @@ class FolderResult:
 
     def skipped_rows(self) -> list[dict[str, object]]:
         return skipped_rows(self.images)
+
+    def dnm_clamp_share(self, sets: Sequence[str]) -> float:
+        """:func:`dnm_clamp_share` of the pipeline's ``dnm`` on the images of ``sets`` (e.g. ``["ID"]``)."""
+        if "density" not in self.negative_features:
+            raise ValueError("dnm_clamp_share needs DNM's negatives: run with 'dnm' or 'dnm-official' in methods")
+        unknown = [name for name in sets if name not in self.images]
+        if unknown or not sets:
+            raise ValueError(f"sets must name some of {list(self.images)}, got {list(sets)}")
+        features = torch.cat([self.images[name].features for name in sets])
+        return dnm_clamp_share(features, self.id_text["neglabel"], self.negative_features["density"], self.settings)
 
     def metric(self, method: str, ood: str = "average", metric: str = "auroc") -> float:
         """One number of the table, e.g. ``result.metric("dnm", "average", "fpr95")``."""
@@ -502,6 +547,7 @@ def evaluate_folders(
             rows.append({"encoder": encoder.id, "method": method, **{k: v for k, v in row.items() if k != "score"}})
     timings["scoring"] = time.perf_counter() - start
     return FolderResult(rows=rows, images=images, negatives={rule: w for rule, (_, w) in negatives.items()},
+                        negative_features={rule: f for rule, (f, _) in negatives.items()}, id_text=text.id,
                         num_classes=len(data.id.class_names), corpus_size=0 if words is None else len(words),
                         encoder_id=encoder.id, settings=settings,
                         timings=timings)

@@ -212,20 +212,33 @@ display(Markdown(render([{key: value for key, value in row.items() if key != "en
 # {glue:text}`negatives_density` negatives of DNM's density rule in $G$ = {glue:text}`num_groups` groups of
 # $Q$ = {glue:text}`group_size`, and $\tau$ = {glue:text}`tau_neg:.2f`, $a$ = {glue:text}`dnm_coefficient:.2f`;
 # the official form would need $\tau >$ {glue:text}`dnm_safe_tau:.3f`. This is a property of $(K, Q, \tau)$
-# alone, true whatever the weights. The pipeline's `dnm` is therefore the clamped score; `dnm-official` (add it
-# to `METHODS`) reproduces the official arithmetic and warns where a partition function is not positive. (This
-# section needs `dnm` or `dnm-official` in `METHODS`.)
+# alone, true whatever the weights. The pipeline's `dnm` is therefore the clamped score, whose debiased
+# estimate is bounded below by $e^{-1/T}$; `dnm-official` (add it to `METHODS`) reproduces the official
+# arithmetic and warns where a partition function is not positive. (This section needs `dnm` or
+# `dnm-official` in `METHODS`.)
+#
+# The clamp keeps the ranking from inverting, but it cannot make the estimate informative where it engages: an
+# image clamped in every group scores $S_{ID}/(S_{ID} + Q e^{-1/T})$, which is 1 to float precision, so such
+# images tie. `pipeline.dnm_clamp_share` counts the (image, group) pairs where the clamp engages:
 
 # %%
 group_size = len(result.negatives.get("density", ())) // NUM_GROUPS  # 0 when METHODS has no DNM
 hazard = {}
 if group_size:
     hazard = {"group_size": group_size, "dnm_coefficient": dnm_coefficient(result.num_classes, group_size, TAU_NEG),
-              "dnm_safe_tau": dnm_safe_tau(result.num_classes, group_size)}
+              "dnm_safe_tau": dnm_safe_tau(result.num_classes, group_size),
+              "dnm_clamped_share_id": result.dnm_clamp_share(["ID"]),
+              "dnm_clamped_share_ood": result.dnm_clamp_share(list(data.ood))}
     print(f"K = {result.num_classes}, Q = {group_size}, tau = {TAU_NEG}: a = {hazard['dnm_coefficient']:.3f}, "
-          f"safe for tau > {hazard['dnm_safe_tau']:.3f}")
+          f"safe for tau > {hazard['dnm_safe_tau']:.3f}; clamped pairs: ID {hazard['dnm_clamped_share_id']:.3f}, "
+          f"OOD {hazard['dnm_clamped_share_ood']:.3f}")
 
 # %% [markdown]
+# The clamp engages in a share {glue:text}`dnm_clamped_share_id:.3f` of the ID pairs and
+# {glue:text}`dnm_clamped_share_ood:.3f` of the OOD pairs. Where both are near 1, nearly every image scores 1
+# and `dnm` cannot rank the images (its AUROC tends to 50, ties counting half). How often the clamp engages with
+# real weights depends on the data, so check it on yours whenever $a \le 0$.
+
 # (sec-06-real)=
 # ## The same page runs on your folders and weights by changing parameters only
 #
@@ -307,6 +320,7 @@ nb.finish(records)
 #   {glue:text}`negatives_density` by DNM's) and ends in a table of {glue:text}`num_result_rows` rows.
 # - With {glue:text}`num_classes` classes and groups of {glue:text}`group_size`, the official DNM arithmetic has
 #   $a$ = {glue:text}`dnm_coefficient:.2f`; wherever $a \le 0$ (small label sets of your own), only the clamped
-#   `dnm` is usable.
+#   `dnm` is safe, and it ranks only the images where the clamp does not engage (here it engaged in
+#   {glue:text}`dnm_clamped_share_id:.3f` of the ID and {glue:text}`dnm_clamped_share_ood:.3f` of the OOD pairs).
 # - The metrics on this page, from random weights on generated images, say nothing about OOD detection; with
 #   real weights on your folders, the same parameters give the real table.

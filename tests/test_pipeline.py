@@ -85,6 +85,11 @@ def test_rows_cover_every_method_and_set(run, clip) -> None:  # noqa: ANN001
     assert result.metric("dnm", "clouds", "fpr95") == result.rows[10]["fpr95"]
     with pytest.raises(KeyError, match="mcm"):
         result.metric("mcm", "nowhere")
+    share = result.dnm_clamp_share(["ID"])
+    assert 0.0 <= share <= 1.0 and share == pipeline.dnm_clamp_share(
+        result.images["ID"].features, result.id_text["neglabel"], result.negative_features["density"], SETTINGS)
+    with pytest.raises(ValueError, match="sets"):
+        result.dnm_clamp_share(["nowhere"])
 
 
 def test_unreadable_file_is_reported_not_fatal(run, demo) -> None:  # noqa: ANN001
@@ -252,3 +257,30 @@ def test_make_encoder_arguments() -> None:
         pipeline.make_encoder("ViT-B-16", "")
     with pytest.raises(ValueError, match="unknown open_clip model"):
         pipeline.make_encoder("ViT-Q-99", pipeline.RANDOM_WEIGHTS)
+
+
+def test_dnm_clamp_share_matches_a_brute_force_count() -> None:
+    """Reference: the debiased estimate of every (image, group) pair in float64 with plain exp (T = 0.05 keeps
+    e^(1/T) small), and the clamped dnm_score, which must equal S_ID / (S_ID + Q e^(-1/T)) wherever every group
+    is clamped."""
+    from debiasood.scores import dnm_score
+
+    rng = np.random.default_rng(0)
+    unit = lambda n, d: (x := rng.normal(size=(n, d))) / np.linalg.norm(x, axis=1, keepdims=True)  # noqa: E731
+    images, id_text = unit(40, 8), unit(3, 8)
+    negatives = unit(30, 8) - 0.5 * id_text.mean(0)  # leaning away from the ID labels: some pairs clamp, some not
+    negatives /= np.linalg.norm(negatives, axis=1, keepdims=True)
+    settings = ScoreSettings(temperature=0.05, num_groups=6, tau_neg=0.5, seed=1)
+    groups, T, tau = settings.groups(30), settings.temperature, settings.tau_neg
+    s_id = np.exp(images @ id_text.T / T).sum(1)
+    n_g = np.exp(images @ negatives.T / T)[:, groups].sum(2)
+    e_neg = n_g / groups.shape[1] / tau - (1 - tau) / tau * (s_id / 3)[:, None]
+    clamped = e_neg < np.exp(-1 / T)
+    assert 0 < clamped.mean() < 1, "the reference must exercise both cases"
+    assert pipeline.dnm_clamp_share(images, id_text, negatives, settings) == pytest.approx(clamped.mean())
+    assert pipeline.dnm_clamp_share(images, id_text, negatives, settings, chunk_rows=7) == pytest.approx(clamped.mean())
+    scores = np.asarray(dnm_score(images, id_text, negatives, tau_neg=tau, temperature=T, groups=groups))
+    every = clamped.all(1)
+    assert every.any()
+    expected = s_id / (s_id + groups.shape[1] * np.exp(-1 / T))
+    np.testing.assert_allclose(scores[every], expected[every], rtol=1e-9)

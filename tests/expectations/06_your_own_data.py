@@ -24,6 +24,10 @@ EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "group_size": (12, 12),  # 1211 // 100
         "dnm_coefficient": (-0.5, -0.5),  # a = 0.5 - 12 x 0.5 / 6: the official arithmetic is unsafe here
         "dnm_safe_tau": (0.6666, 0.6667),  # Q / (K + Q) = 12 / 18
+        # Share of (image, group) pairs where the clamp engages. Observed 1.0 (ID) and 0.9995 (OOD): with a < 0
+        # and the random text tower, S_ID dwarfs every N_g. A sign or offset error in the count gives ~0 instead.
+        "dnm_clamped_share_id": (0.9, 1.0),
+        "dnm_clamped_share_ood": (0.9, 1.0),
         "num_result_rows": (12, 12),  # 4 methods x (2 OOD sets + the average)
         # Random weights: percentages, nothing more can be asked of them.
         "auroc_mcm": (0.0, 100.0),
