@@ -323,7 +323,8 @@ def ensemble_text_features(
         features = encode_texts([fill(template, label) for label in labels])
         if normalize_each:
             features = torch.nn.functional.normalize(features, dim=-1)
-        total = features if total is None else total.add_(features)
+        # clone: encoders may return inference-mode tensors, which cannot be updated in place later.
+        total = features.clone() if total is None else total.add_(features)
     mean = total / len(templates)
     return torch.nn.functional.normalize(mean, dim=-1) if normalize_result else mean
 

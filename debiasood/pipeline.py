@@ -309,16 +309,13 @@ def folder_text_features(
         text.corpus_raw = _by_part(encoder, corpus, neglabel_prompts, store, progress, raw=True)
     if "csp" in rules:
         # CSP's official code averages the raw embeddings of its templates, then normalises ("raw_mean").
-        # inference_mode: OpenClipEncoder returns inference tensors, and the ensemble's running sum adds to
-        # the first one in place, which torch allows only inside inference mode.
-        with torch.inference_mode():
-            text.id["csp"] = cached_text_features(encoder, names, prompts.CSP_NOUN_TEMPLATES,
-                                                  CLASS_NAMES_FINGERPRINT, store=store, progress=progress,
-                                                  ensemble="raw_mean").numpy()
-            text.pool = csp_pool(corpus)
-            text.pool_features = _by_part(encoder, text.pool, {"noun": prompts.CSP_NOUN_TEMPLATES,
-                                                               "adj": prompts.CSP_ADJ_TEMPLATES},
-                                          store, progress, ensemble="raw_mean")
+        text.id["csp"] = cached_text_features(encoder, names, prompts.CSP_NOUN_TEMPLATES,
+                                              CLASS_NAMES_FINGERPRINT, store=store, progress=progress,
+                                              ensemble="raw_mean").numpy()
+        text.pool = csp_pool(corpus)
+        text.pool_features = _by_part(encoder, text.pool, {"noun": prompts.CSP_NOUN_TEMPLATES,
+                                                           "adj": prompts.CSP_ADJ_TEMPLATES},
+                                      store, progress, ensemble="raw_mean")
     return text
 
 

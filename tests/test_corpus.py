@@ -276,3 +276,26 @@ def test_common_words(wn):
         assert word in [name.lower().replace("_", " ") for name in wn.reader.synset(synset).lemma_names()]
     with pytest.raises(ValueError, match="positive int"):
         common_words_corpus(0, wordnet=wn)
+
+
+def test_presets_are_stored_on_disk_and_a_corrupt_copy_is_rebuilt(tmp_path, monkeypatch):
+    from debiasood.corpus import corpora
+
+    monkeypatch.setenv("DEBIASOOD_CACHE", str(tmp_path))
+    built = corpora.build_corpus(corpora.PRESETS["dnm"], wordnet=corpora.get_wordnet(), name="dnm")
+    corpora._cached_preset.cache_clear()
+    first = corpora.load_corpus("dnm")
+    (stored,) = (tmp_path / "corpora").glob("dnm-*.json")
+    assert first.fingerprint == built.fingerprint
+    corpora._cached_preset.cache_clear()
+    assert corpora.load_corpus("dnm").fingerprint == built.fingerprint  # read back from disk
+    text = stored.read_text()
+    assert '"fern"' in text
+    stored.write_text(text.replace('"fern"', '"fem"', 1))  # content no longer matches its hash
+    corpora._cached_preset.cache_clear()
+    assert corpora.load_corpus("dnm").fingerprint == built.fingerprint
+    assert stored.read_text() == text  # rewritten
+    stored.write_text("{not json")
+    corpora._cached_preset.cache_clear()
+    assert corpora.load_corpus("dnm").fingerprint == built.fingerprint
+    corpora._cached_preset.cache_clear()

@@ -184,9 +184,35 @@ def load_corpus(preset: str, *, wordnet: WordNet | None = None) -> LabelCorpus:
     return build_corpus(PRESETS[preset], wordnet=wordnet, name=preset)
 
 
+_COLUMNS = ("words", "parts_of_speech", "synsets", "lexfiles", "source_words")
+_DISK_FORMAT = "debiasood.corpus-preset/1"  # bump when build_corpus' rule changes
+
+
 @functools.cache
 def _cached_preset(preset: str) -> LabelCorpus:
-    return build_corpus(PRESETS[preset], wordnet=get_wordnet(), name=preset)
+    """A preset built once per machine: parsing WordNet with nltk costs ~10 s of CPU in every process.
+
+    The built corpus is stored as JSON in the feature store's folder, keyed by the preset's files and the
+    build rule's version. WordNet 3.0 is fixed data (:func:`debiasood.corpus.wordnet.load_wordnet` refuses any
+    other version), so the key needs no stamp of its files, and a hit skips importing nltk (~6 s). The stored
+    content hash is checked on reading; anything unusable is rebuilt and rewritten.
+    """
+    from debiasood.cache import atomic_write_bytes, default_cache_root
+
+    key = hashlib.sha256(json.dumps([_DISK_FORMAT, PRESETS[preset]]).encode()).hexdigest()[:16]
+    path = default_cache_root() / "corpora" / f"{preset}-{key}.json"
+    if path.is_file():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            corpus = LabelCorpus(preset, *(tuple(stored[c]) for c in _COLUMNS))
+            if corpus.fingerprint == stored["fingerprint"]:
+                return corpus
+        except (ValueError, KeyError, TypeError):
+            pass  # unreadable or inconsistent: rebuilt and rewritten below
+    corpus = build_corpus(PRESETS[preset], wordnet=get_wordnet(), name=preset)
+    payload = {"fingerprint": corpus.fingerprint, **{c: list(getattr(corpus, c)) for c in _COLUMNS}}
+    atomic_write_bytes(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return corpus
 
 
 def csp_pool(corpus: LabelCorpus | None = None, *, seed: int = 0) -> LabelCorpus:

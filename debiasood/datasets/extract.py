@@ -296,7 +296,7 @@ def _encode_chunks(
     fail_fast: bool,
     progress: bool,
 ) -> None:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the text bar: tqdm.auto would ask notebooks for ipywidgets
 
     # Batches never cross a chunk boundary, so a chunk is complete (and written) as soon as its last batch is.
     batches = [list(range(b, min(b + batch_size, bounds[c][1])))

@@ -264,7 +264,7 @@ def _length(images: Any) -> int | None:
 def _progress(iterable: Iterable, show: bool, unit: str, total_items: int | None, size: int) -> Iterable:
     if not show:
         return iterable
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the text bar: tqdm.auto would ask notebooks for ipywidgets
 
     total = None if total_items is None else -(-total_items // size)
     return tqdm(iterable, total=total, desc=f"encoding {unit} (batches of {size})", unit="batch")
