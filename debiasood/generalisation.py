@@ -648,7 +648,7 @@ def plot_gains(settings: Sequence[SettingScores], gains: Mapping[str, Mapping[st
 def plot_hazard(settings: Sequence[SettingScores], methods: Mapping[str, str], *, group_size: int,
                 tau_neg: float = DEFAULT_TAU_NEG) -> Figure:
     """Average FPR95 and AUROC of the named methods ({label: method}) in settings where a <= 0."""
-    fig = Figure(figsize=(9, 3.8), layout="constrained")
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
     axes = fig.subplots(1, 2)
     x = np.arange(len(settings))
     width = 0.8 / len(methods)
@@ -656,9 +656,9 @@ def plot_hazard(settings: Sequence[SettingScores], methods: Mapping[str, str], *
         for i, (label, method) in enumerate(methods.items()):
             ax.bar(x - 0.4 + width * (i + 0.5), [s.average(method, metric) for s in settings], width=width,
                    label=label)
-        names = [f"{display(s.id_set)}\na = {dnm_coefficient(s.num_id_labels, group_size, tau_neg):.2f}"
+        names = [f"{display(s.id_set)} (a = {dnm_coefficient(s.num_id_labels, group_size, tau_neg):.2f})"
                  for s in settings]
-        ax.set_xticks(x, names, fontsize=7)
+        ax.set_xticks(x, names, fontsize=7, rotation=30, ha="right")
         ax.set_ylabel(f"{metric.upper()} (%), average over OOD sets")
         ax.set_ylim(0, 105)
     axes[0].legend(fontsize=7)

@@ -22,7 +22,7 @@ TEST_OOD_IMAGES = 2000  # images per held-out concept half (4 halves)
 IMAGES_PER_CLASS = 50  # transfer ID images per class (on average) ...
 MAX_ID_IMAGES = 3000  # ... capped at this many per ID set
 OOD_IMAGES = 1500  # transfer images per OOD set
-NUM_RESAMPLES = 1000  # paired bootstrap resamples of every gain
+NUM_RESAMPLES = 500  # paired bootstrap resamples of every gain
 CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all ~57k words)
 
 # %%
@@ -37,10 +37,10 @@ if SMOKE:
 # %% [markdown]
 # # Held-out generalisation: do the gains survive settings nothing was tuned on?
 #
-# **Claim.** With its hyper-parameters chosen on a validation split only, DNM's FPR95 gain over NegLabel in the
-# simulated world holds on held-out ImageNet-1K concepts, but does not carry over, unchanged, to most other ID
-# sets: there it vanishes within the bootstrap interval or flips, and where $a \le 0$ the official arithmetic
-# breaks while the clamped score does not.
+# **Claim.** In the simulated world, DNM's FPR95 gain over NegLabel holds on held-out ImageNet-1K concepts and,
+# at the official settings, on the ImageNet-10/20/100 settings, but vanishes on CIFAR and wherever both methods
+# are already near zero, the $\tau_{neg}$ chosen on ImageNet-1K validation transfers no better on balance than
+# the official one, and where $a \le 0$ the gain exists only thanks to the clamp: the official arithmetic breaks.
 #
 # The paper tunes and reports on ImageNet-1K {cite}`peng2026dnm`. This page separates choosing from reporting:
 #
@@ -112,7 +112,7 @@ for name, (val, test) in splits.items():
 
 # %% [markdown]
 # (sec-05-validation)=
-# ## The validation split picks the settings
+# ## On validation, the best of the grid beats the official setting only within noise
 #
 # All configurations are scored on one draw of validation images; the grouped scores share one similarity
 # product per kind of negatives (`gen.grouped_sums`), so the grid costs little beyond a single score.
@@ -138,10 +138,11 @@ gen.plot_validation(val_rows, chosen, default["dnm"])
 # {glue:text}`chosen_tau_neg:.1f` and $G$ = {glue:text}`chosen_num_groups_dnm` (validation FPR95
 # {glue:text}`val_fpr95_dnm_chosen:.2f`, against {glue:text}`val_fpr95_dnm_default:.2f` at the official
 # settings), and NegLabel $G$ = {glue:text}`chosen_num_groups_neglabel` (NegLabel at $G = 100$:
-# {glue:text}`val_fpr95_neglabel_default:.2f`). Read the curves for their spread, not only their minimum: on
-# the validation images themselves the chosen DNM beats the official one by {glue:text}`val_gain_chosen:.2f`
-# points, with a paired 95% interval of {glue:text}`val_gain_chosen_low:.2f` to
-# {glue:text}`val_gain_chosen_high:.2f` (0 to 0 when the choice is the official setting).
+# {glue:text}`val_fpr95_neglabel_default:.2f`; $G$ barely moves NegLabel). Read the curves for their spread,
+# not only their minimum: on the validation images themselves the chosen DNM beats the official one by
+# {glue:text}`val_gain_chosen:.2f` points, with a paired 95% interval of {glue:text}`val_gain_chosen_low:.2f`
+# to {glue:text}`val_gain_chosen_high:.2f` (0 to 0 when the choice is the official setting). A choice this
+# close to the noise is a coin toss between neighbouring grid points; what matters is whether it transfers.
 
 # %% [markdown]
 # (sec-05-test)=
@@ -167,13 +168,14 @@ Markdown(tables.render(gen.imagenet_table(gains[imagenet.label]["default"])))
 # against NegLabel's {glue:text}`test_fpr95_neglabel_default:.2f`: a gain of {glue:text}`test_gain_default:.2f`
 # points (95% interval {glue:text}`test_gain_default_low:.2f` to {glue:text}`test_gain_default_high:.2f`);
 # with the validation choices {glue:text}`test_gain_tuned:.2f` ({glue:text}`test_gain_tuned_low:.2f` to
-# {glue:text}`test_gain_tuned_high:.2f`). Reported (CLIP ViT-B/16, full OOD sets, DNM's average from a
-# secondary source): 25.40 for NegLabel against 16.90 for DNM. The per-set rows show where the simulated gain
-# comes from: the scene sets, not iNaturalist, where NegLabel already does well.
+# {glue:text}`test_gain_tuned_high:.2f`): the gain holds, and tuning adds nothing beyond its interval. Reported
+# (CLIP ViT-B/16, full OOD sets, DNM's average from a secondary source): 25.40 for NegLabel against 16.90 for
+# DNM. The per-set rows show where the simulated gain comes from: the scene sets (SUN, Places), much less
+# iNaturalist, where NegLabel already does well.
 
 # %% [markdown]
 # (sec-05-transfer)=
-# ## Carried unchanged to other ID sets, the gain mostly vanishes
+# ## Carried unchanged, the gain holds on the ImageNet subsets and vanishes on CIFAR and saturated sets
 #
 # Each ID set gets a world with the ImageNet-1K-fitted parameters (its own concepts as the ID set, not
 # refitted), its own prompts ("a photo of a {}", "the nice {}"), its own NegLabel negatives mined against
@@ -200,6 +202,22 @@ print("\n".join(f"{s.label}: " + ", ".join(f"{m} {s.average(m):.1f}" for m in co
 Markdown(tables.render(gen.gain_table(settings, gains, list(comparisons), group_size=default_q, per_set=True)))
 
 # %% [markdown]
+# At the official settings the gain carries over to the ImageNet subsets: ImageNet-10 against ImageNet-20
+# {glue:text}`gain_default_imagenet10:.2f` points, the reverse {glue:text}`gain_default_imagenet20:.2f`,
+# ImageNet-100 {glue:text}`gain_default_imagenet100:.2f` on average. It does not carry over to CIFAR
+# (CIFAR-10 against CIFAR-100 {glue:text}`gain_default_cifar10:.2f`, the reverse
+# {glue:text}`gain_default_cifar100:.2f`, both intervals containing 0). On the four fine-grained sets NegLabel's
+# average FPR95 is at most {glue:text}`finegrained_fpr95_neglabel_max:.2f` already: these ID sets are far from
+# the four OOD sets in this world, so gains there are fractions of a point (CUB-200:
+# {glue:text}`gain_default_cub200:.2f`), and "vanishes" there means "no room", not "no effect". The
+# $\tau_{neg}$ chosen on ImageNet-1K validation is no better on balance away from ImageNet-1K: ImageNet-100
+# {glue:text}`gain_tuned_imagenet100:.2f` points (official settings: {glue:text}`gain_default_imagenet100:.2f`),
+# but ImageNet-10 {glue:text}`gain_tuned_imagenet10:.2f` and CUB-200 {glue:text}`gain_tuned_cub200:.2f`
+# (official settings: {glue:text}`gain_default_imagenet10:.2f` and {glue:text}`gain_default_cub200:.2f`).
+# Most of these ID sets have $a \le 0$ at the official settings (next section): there the clamp is
+# active for almost every ID image, so what transfers is the clamped score, not the official one.
+
+# %% [markdown]
 # (sec-05-hazard)=
 # ## Where a ≤ 0 the official arithmetic breaks and the clamp does not
 #
@@ -221,9 +239,11 @@ gen.plot_hazard(hazard, {"NegLabel": "NegLabel (default)", "DNM official (no cla
 # In {numref}`fig-05-hazard` the official arithmetic gives an average FPR95 of
 # {glue:text}`hazard_fpr95_official:.1f` over these settings (AUROC {glue:text}`hazard_auroc_official:.1f`),
 # the clamped score {glue:text}`hazard_fpr95_clamped:.1f` (AUROC {glue:text}`hazard_auroc_clamped:.1f`), and
-# NegLabel {glue:text}`hazard_fpr95_neglabel:.1f`. How badly the official score fails depends on how many ID
-# images reach $Z_g \le 0$ (on average {glue:text}`hazard_nonpositive_id_share:.2f` of them): with very few
-# ID classes nearly every confident ID image does, and the ranking inverts.
+# NegLabel {glue:text}`hazard_fpr95_neglabel:.1f` (AUROC {glue:text}`hazard_auroc_neglabel:.1f`). On average
+# a share {glue:text}`hazard_nonpositive_id_share:.2f` of the ID images meets some group with $Z_g \le 0$, so
+# the official score of nearly every confident ID image is negative or infinite and the ranking inverts, even
+# at $K = 100$ where $a$ is only just below 0. The clamped score replaces those groups' estimate by its floor
+# $e^{-1/T}$; that floor, not the debiasing identity, is what DNM's score is in these settings.
 
 # %% [markdown]
 # (sec-05-summary)=
@@ -243,10 +263,12 @@ Markdown(tables.render(summary))
 # %% [markdown]
 # In {numref}`fig-05-gains` the black cross is the reported gain (CLIP ViT-B/16, ImageNet-1K, full OOD sets,
 # NegLabel 25.40 against DNM 16.90 from a secondary source): reported, not simulated. The simulated verdicts
-# over the {glue:text}`num_settings` settings at the official settings: the gain holds in
+# over the {glue:text}`num_settings` settings, plainly: at the official settings the gain holds in
 # {glue:text}`num_holds_default`, vanishes in {glue:text}`num_vanishes_default` and flips in
-# {glue:text}`num_flips_default`; with the validation choices: holds {glue:text}`num_holds_tuned`, vanishes
-# {glue:text}`num_vanishes_tuned`, flips {glue:text}`num_flips_tuned`.
+# {glue:text}`num_flips_default`; with the validation choices it holds in {glue:text}`num_holds_tuned`,
+# vanishes in {glue:text}`num_vanishes_tuned` and flips in {glue:text}`num_flips_tuned`. Which setting is which
+# is in the verdict columns of the table. The intervals cover the image sample of one world draw and one
+# partition; a different draw of the world would move the borderline cases.
 
 # %% [markdown]
 # ## Recorded numbers
@@ -265,7 +287,10 @@ records = {
     "test_fpr95_dnm_default": test_rows["default"]["fpr95_method"],
     **{f"test_gain_{name}{suffix}": test_rows[name][f"gain{suffix}"]
        for name in comparisons for suffix in ("", "_low", "_high")},
-    **{f"gain_default_{s.id_set}": gen.summary_row(gains[s.label]["default"])["gain"] for s in transfers},
+    **{f"gain_{name}_{s.id_set}": gen.summary_row(gains[s.label][name])["gain"]
+       for name in comparisons for s in transfers},
+    "finegrained_fpr95_neglabel_max": max(s.average("NegLabel (default)") for s in transfers
+                                          if s.id_set in ("food101", "oxford_pet", "cub200", "stanford_cars")),
     "num_settings": len(settings), "default_group_size": default_q, "num_hazard_settings": len(hazard),
     **{f"num_{v}_{name}": verdicts[name].count(v)
        for name in comparisons for v in ("holds", "vanishes", "flips")},
@@ -290,13 +315,17 @@ nb.finish(records)
 # - Carried unchanged to other ID sets, the gain is not general: over the {glue:text}`num_settings` settings
 #   it holds in {glue:text}`num_holds_default`, vanishes in {glue:text}`num_vanishes_default` and flips in
 #   {glue:text}`num_flips_default` at the official settings (holds {glue:text}`num_holds_tuned`, vanishes
-#   {glue:text}`num_vanishes_tuned`, flips {glue:text}`num_flips_tuned` with the validation choices). The
-#   near-OOD pairs (e.g. ImageNet-10 against ImageNet-20: gain {glue:text}`gain_default_imagenet10:.2f`;
-#   CIFAR-10 against CIFAR-100: {glue:text}`gain_default_cifar10:.2f`) are where an ImageNet-1K result says
-#   least.
+#   {glue:text}`num_vanishes_tuned`, flips {glue:text}`num_flips_tuned` with the validation choices). It holds
+#   on the ImageNet subsets (ImageNet-20 against ImageNet-10: {glue:text}`gain_default_imagenet20:.2f`
+#   points), not on CIFAR (CIFAR-10 against CIFAR-100: {glue:text}`gain_default_cifar10:.2f`, interval
+#   containing 0), and cannot show on the fine-grained sets, where NegLabel is already at most
+#   {glue:text}`finegrained_fpr95_neglabel_max:.2f`.
+# - Tuning $\tau_{neg}$ on ImageNet-1K validation buys nothing that transfers: the choice is within the noise
+#   on validation, and away from ImageNet-1K it helps in some settings and hurts in others.
 # - In {glue:text}`num_hazard_settings` settings the official arithmetic has $a \le 0$ and breaks (average
 #   FPR95 {glue:text}`hazard_fpr95_official:.1f`, AUROC {glue:text}`hazard_auroc_official:.1f`), while the
 #   clamped score stays at {glue:text}`hazard_fpr95_clamped:.1f` (NegLabel: {glue:text}`hazard_fpr95_neglabel:.1f`).
+#   DNM's gains on ImageNet-10, -20 and -100 are gains of the clamped score: the official code would lose there.
 #
 # All of this is a simulated world fitted on ImageNet-1K: it shows how the method behaves when its settings
 # are carried to label sets nothing was tuned on, not how large the effect is on CLIP.
