@@ -238,14 +238,14 @@ def variant_rows(draws: Mapping[str, ScoredDraw]) -> list[dict[str, object]]:
     return rows
 
 
-def _stored_full_size(method: str, set_name: str) -> float:
+def _stored_full_size(method: str, set_name: str) -> float | str:
     table = FITTED_MINILM["full_size"].get(method, {})
-    return float(np.mean(table[set_name])) if set_name in table else float("nan")
+    return float(np.mean(table[set_name])) if set_name in table else "not stored"
 
 
 def per_set_rows(draw: ScoredDraw, methods: Sequence[str] = ("mcm", "neglabel", "csp")) -> list[dict[str, object]]:
-    """FPR95 per OOD set and average: this draw, the stored full-size numbers (mean of two seeds, NaN where
-    none are stored) and CLIP ViT-B/16's reported ones, with the simulated-minus-reported gap."""
+    """FPR95 per OOD set and average: this draw, the stored full-size numbers (mean of two seeds; "not stored"
+    where FITTED_MINILM has none) and CLIP ViT-B/16's reported ones, with the simulated-minus-reported gap."""
     rows: list[dict[str, object]] = []
     for method in methods:
         if method not in draw.scores or method not in REPORTED_FPR95:
@@ -313,7 +313,7 @@ def plot_alignment(draw: ScoredDraw, methods: Sequence[str] = ("mcm", "neglabel"
                  color=[_KIND_COLORS["ID"], _KIND_COLORS["OOD"]], label=["ID (ImageNet-1K)", "OOD (4 sets)"])
     axes[0].set_ylabel("share of images per bin (log-spaced bins)")
     axes[0].set_title("Alignment drawn per image")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="lower center")
     for ax, method in zip(axes[1:], methods, strict=True):
         id_sorted = np.sort(draw.scores[method][draw.id_set])
         for kind, a, s in (("ID", a_id, draw.scores[method][draw.id_set]),

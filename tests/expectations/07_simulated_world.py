@@ -23,6 +23,7 @@ EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "mcm_avg": (32.0, 54.0),  # 36.4 .. 47.6 (anchor 42.74)
         "neglabel_avg": (20.0, 35.0),  # 25.5 .. 29.9 (anchor 25.40)
         "csp_avg": (17.0, 33.0),  # 22.1 .. 27.7 (held out)
+        "csp_gain": (-2.0, 9.0),  # 2.0 .. 4.7: NegLabel average minus CSP average (reported CLIP: 7.89)
         "auroc_mcm_avg": (81.0, 92.0),  # 84.9 .. 88.7
         "auroc_neglabel_avg": (88.5, 95.5),  # 91.4 .. 92.9
         "fpr95_mcm_inaturalist": (15.0, 50.0),  # 22.8 .. 40.8 (250 images: noisy)
