@@ -389,45 +389,73 @@ def _check_draw_methods(draw: ScoreDraw, methods: Sequence[str] | None) -> list[
     return methods
 
 
+#: Smallest 1 - score the histogram axis resolves: float32 scores closer to 1 than this show at 7 on the axis.
+_TAIL_FLOOR = 1e-7
+
+#: Histogram axis per method: "linear" (the score itself) or "tail", -log10(1 - score), which spreads the grouped
+#: scores of ID images (within 1e-3 to 1e-6 of their supremum 1) over decades; both grow with the score.
+HISTOGRAM_AXES: dict[str, str] = {"mcm": "linear", "neglabel": "tail", "csp": "tail", "dnm": "tail"}
+
+
+def histogram_values(method: str, scores: np.ndarray) -> tuple[np.ndarray, str]:
+    """The values a histogram of ``method``'s scores shows, and the axis label (see :data:`HISTOGRAM_AXES`)."""
+    if method not in HISTOGRAM_AXES:
+        raise ValueError(f"no histogram axis for method {method!r} (its scores may exceed 1, e.g. the official "
+                         f"DNM scale); choose from {', '.join(HISTOGRAM_AXES)}")
+    scores = np.asarray(scores, dtype=np.float64)
+    if HISTOGRAM_AXES[method] == "linear":
+        return scores, "score"
+    if scores.min() <= 0 or scores.max() > 1:
+        raise ValueError(f"method {method!r}: a tail axis needs scores in (0, 1], got [{scores.min()}, {scores.max()}]")
+    return -np.log10(np.maximum(1 - scores, _TAIL_FLOOR)), "-log10(1 - score)"
+
+
 def plot_score_histograms(draw: ScoreDraw, methods: Sequence[str] | None = None, *, bins: int = 60) -> Figure:
     """One row per method, one column per OOD set: ID vs OOD score histograms, with the FPR95 threshold.
 
-    The x-range of a row covers the 0.5-99.5% quantiles of that method's scores (scores of different methods
-    live on different scales); the dashed line is the threshold keeping 95% of ID images.
+    Each method has its own axis (:func:`histogram_values`), covering the 0.5-99.5% quantiles of its values;
+    right = more ID everywhere. On a tail axis the bar at 7 gathers the scores equal to 1 in float32. The dashed line is the threshold keeping 95% of the ID images: the OOD mass to
+    its right is FPR95.
     """
     methods = _check_draw_methods(draw, methods)
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
         raise ValueError(f"bins must be an int >= 2, got {bins!r}")
     sets = draw.ood_sets
     fig = Figure(figsize=(3.1 * len(sets), 2.1 * len(methods) + 0.6), layout="constrained")
-    axes = np.atleast_2d(fig.subplots(len(methods), len(sets), squeeze=False))
+    axes = fig.subplots(len(methods), len(sets), squeeze=False)
     for row, method in enumerate(methods):
-        by_set = draw.scores[method]
-        pooled = np.concatenate(list(by_set.values()))
+        values = {name: histogram_values(method, scores) for name, scores in draw.scores[method].items()}
+        label = values[draw.id_set][1]
+        pooled = np.concatenate([v for v, _ in values.values()])
         edges = np.linspace(*np.quantile(pooled, [0.005, 0.995]), bins + 1)
-        threshold = np.quantile(by_set[draw.id_set], 0.05)
+        id_values = values[draw.id_set][0]
+        threshold = np.quantile(id_values, 0.05)
         for column, name in enumerate(sets):
             axis = axes[row, column]
-            axis.hist(np.clip(by_set[draw.id_set], edges[0], edges[-1]), edges, density=True, color="grey",
-                      alpha=0.5, label="ImageNet-1K (ID)")
-            axis.hist(np.clip(by_set[name], edges[0], edges[-1]), edges, density=True, histtype="step", lw=1.5,
-                      color=_COLORS.get(method, "black"), label=f"{SET_LABELS.get(name, name)} (OOD)")
+            axis.hist(np.clip(id_values, edges[0], edges[-1]), edges, density=True, color="grey", alpha=0.5,
+                      label="ImageNet-1K (ID)")
+            axis.hist(np.clip(values[name][0], edges[0], edges[-1]), edges, density=True, histtype="step",
+                      lw=1.5, color=_COLORS.get(method, "black"), label=f"{SET_LABELS.get(name, name)} (OOD)")
             axis.axvline(threshold, color="black", ls="--", lw=0.8)
             axis.set_yticks([])
             axis.tick_params(labelsize=7)
+            axis.set_xlabel(label, fontsize=7)
             if row == 0:
                 axis.set_title(SET_LABELS.get(name, name), fontsize=9)
             if column == 0:
                 axis.set_ylabel(METHOD_LABELS.get(method, method), fontsize=8)
-            if row == len(methods) - 1:
-                axis.set_xlabel("score (higher = more ID)", fontsize=8)
-        axes[row, -1].legend(fontsize=6, loc="upper left")
+            if row == 0:
+                axis.legend(fontsize=6, loc="upper left")
     fig.suptitle("Score distributions, ID vs each OOD set (simulated offline world, not CLIP)", fontsize=10)
     return fig
 
 
 def plot_roc_curves(draw: ScoreDraw, methods: Sequence[str] | None = None) -> Figure:
-    """One panel per OOD set: the ROC curve of each method (ID positive), with the 95% ID-recall line."""
+    """One panel per OOD set: the ROC curve of each method (ID positive), with the 95% ID-recall line.
+
+    The FPR axis is logarithmic (from one OOD image to all), so the region where FPR95 is read is not squeezed
+    into the top-left corner.
+    """
     methods = _check_draw_methods(draw, methods)
     sets = draw.ood_sets
     fig = Figure(figsize=(3.2 * len(sets), 3.5), layout="constrained")
@@ -439,11 +467,11 @@ def plot_roc_curves(draw: ScoreDraw, methods: Sequence[str] | None = None) -> Fi
             axis.plot(fpr, tpr, lw=1.2, color=_COLORS.get(method, None),
                       label=f"{METHOD_LABELS.get(method, method)} ({auroc:.1f})")
         axis.axhline(0.95, color="black", ls="--", lw=0.8)
-        axis.plot([0, 1], [0, 1], color="grey", lw=0.6, ls=":")
-        axis.set_title(SET_LABELS.get(name, name), fontsize=9)
-        axis.set_xlabel("OOD accepted (FPR)", fontsize=8)
-        axis.set_xlim(0, 1)
+        axis.set_xscale("log", nonpositive="mask")
+        axis.set_xlim(1 / len(draw.scores[methods[0]][name]), 1)
         axis.set_ylim(0, 1.01)
+        axis.set_title(SET_LABELS.get(name, name), fontsize=9)
+        axis.set_xlabel("OOD accepted (FPR, log scale)", fontsize=8)
         axis.legend(fontsize=6, loc="lower right", title="AUROC %", title_fontsize=6)
     axes[0].set_ylabel("ID accepted (TPR)", fontsize=8)
     fig.suptitle("ROC curves, ImageNet-1K vs each OOD set (simulated offline world, not CLIP)", fontsize=10)

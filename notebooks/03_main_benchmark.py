@@ -121,8 +121,8 @@ Markdown(render(report.main_table_rows(rows)))
 # The simulated averages of MCM and NegLabel are close to their reported values by construction (they are the
 # world's calibration anchors). The per-set pattern is the world's own and differs from CLIP's
 # (see `debiasood.world.FITTED_MINILM["known_gaps"]`): Textures comes out easier than reported and SUN and
-# Places harder, for every method. Read the table for orderings and gaps between methods, not for absolute
-# per-set values.
+# Places harder, for every method, and iNaturalist much harder for the negative-label methods. Read the table
+# for orderings and gaps between methods, not for absolute per-set values.
 
 # %% [markdown]
 # (sec-03-intervals)=
@@ -138,8 +138,11 @@ widest = max(intervals, key=lambda r: r["width"])
 Markdown(render(intervals))
 
 # %% [markdown]
-# The widest FPR95 interval spans {glue:text}`widest_fpr95_interval:.2f` points. Gaps between methods of a
-# few points are therefore not sampling noise; the next section checks the other source of randomness.
+# The widest per-set FPR95 interval spans {glue:text}`widest_fpr95_interval:.2f` points, and an average over
+# four sets is less noisy than its parts. DNM's lead over CSP ({glue:text}`dnm_minus_csp_fpr95:.2f`) and over
+# NegLabel ({glue:text}`dnm_minus_neglabel_fpr95:.2f`) is larger than that; CSP's lead over NegLabel
+# ({glue:text}`csp_gain_over_neglabel_fpr95:.2f`) is of the size of a per-set interval. The next section checks
+# the other source of randomness.
 
 # %% [markdown]
 # (sec-03-partitions)=
@@ -183,18 +186,18 @@ print(f"simulated CSP average FPR95 {average['csp']['fpr95']:.2f} vs reported {r
 # %% [markdown]
 # Simulated CSP lands {glue:text}`csp_minus_reported_fpr95:.2f` points above its reported average: it improves
 # on simulated NegLabel by {glue:text}`csp_gain_over_neglabel_fpr95:.2f` points where the papers report
-# {glue:text}`csp_gain_over_neglabel_reported:.2f`. The world gets the direction right and most of the size
-# wrong. Two reasons are visible in the code: the single prompts (CSP's ensembles sharpen the phrase
-# embeddings), and the world's OOD images, which overlap ImageNet in proportion to their text-space closeness,
-# so the superclass phrases ("... landscape", "... texture") that help CSP on real SUN, Places and Textures
-# images have less to match.
+# {glue:text}`csp_gain_over_neglabel_reported:.2f`. The world gets the direction right and the size wrong. Two
+# differences from real CSP may explain part of it; neither is tested here. CSP's prompt ensembles are replaced
+# by single prompts. And the world's OOD images share visual content with ImageNet only in proportion to how
+# close their captions are in text space, so the superclass phrases ("... landscape", "... texture") that help
+# CSP on real SUN, Places and Textures photos have nothing visual of their own to match.
 
 # %% [markdown]
 # (sec-03-dnm)=
 # ## Where DNM stands
 #
 # With the official positives (the $K$ ID labels), DNM is NegLabel with each group's constant 1 replaced by
-# $a = \tau - Q(1-\tau)/K$ (the derivation page). With $K = 1000$, $Q = 120$ and $\tau = 0.5$,
+# $a = \tau - Q(1-\tau)/K$ ({ref}`sec-02-score`). With $K = 1000$, $Q = 120$ and $\tau = 0.5$,
 # $a$ = {glue:text}`dnm_coefficient_a:.2f` > 0, so no $Z_g$ is ever $\le 0$ and the official arithmetic is
 # safe here. The two forms still differ where the clamp binds: a group whose mined labels are, on average, less
 # similar to the image than the ID labels gets a negative debiased estimate, which the clamp lifts to
@@ -208,8 +211,11 @@ print("DNM (clamped) average FPR95 minus: " + ", ".join(f"{report.METHOD_LABELS[
 
 # %% [markdown]
 # Simulated DNM's average FPR95 is {glue:text}`dnm_minus_neglabel_fpr95:.2f` points from NegLabel's and
-# {glue:text}`dnm_minus_csp_fpr95:.2f` from CSP's (negative = DNM better); the clamped and official forms
-# differ by {glue:text}`dnm_official_minus_dnm_fpr95:.3f`. Reported (CLIP ViT-B/16), DNM's 16.90 (a secondary
+# {glue:text}`dnm_minus_csp_fpr95:.2f` from CSP's (negative = DNM better). The clamp is more than a safety net
+# here: on the same negatives and partition, the official arithmetic's average FPR95 minus the clamped form's
+# is {glue:text}`dnm_official_minus_dnm_fpr95:.2f` points (positive = clamped better), and its AUROC minus the
+# clamped form's is {glue:text}`dnm_official_minus_dnm_auroc:.2f`: the two forms order the images differently,
+# near the FPR95 threshold and away from it. Reported (CLIP ViT-B/16), DNM's 16.90 (a secondary
 # source) is 8.50 below NegLabel's 25.40 and 0.61 below CSP's 17.51. DNM here changes two things at once, the
 # negatives (density selection instead of NegLabel's percentile rule) and the score (the debiased partition
 # function); the ablation pages separate the two.
@@ -219,16 +225,21 @@ print("DNM (clamped) average FPR95 minus: " + ", ".join(f"{report.METHOD_LABELS[
 # ## Where the scores separate: histograms and ROC curves
 #
 # The figures use the spread draw under partition seed {glue:text}`partition_seed` (smaller than the main
-# table's draw, same world). In {numref}`fig-03-histograms` each row has its own score axis (MCM's softmax over
-# 1,000 labels at $T = 1$ lives on another scale than the grouped scores), and the dashed line is the threshold
-# that keeps 95% of the ID images: the OOD mass to its right is FPR95.
+# table's draw, same world). In {numref}`fig-03-histograms` each method has its own axis: MCM's softmax over
+# 1,000 labels at $T = 1$ on its own scale, the grouped scores as $-\log_{10}(1 - S)$, because ID images score
+# within $10^{-3}$ to $10^{-6}$ of the supremum 1 and would all fall into the last bin of a linear axis (the
+# official DNM arithmetic can exceed its scale and is left to the ROC curves). The bar at 7 gathers the scores
+# that equal 1 in float32, where most ID images sit: ties far above the threshold, so FPR95 does not see them.
+# Right is more ID everywhere; the dashed line is the threshold that keeps 95% of the ID images, so the OOD
+# mass to its right is FPR95. {numref}`fig-03-roc` puts the FPR axis on a log scale, so the region where FPR95
+# is read (the dashed line at 95% ID recall) is not squeezed into a corner.
 
 # %%
 mcm_draw = report.score_draw(setup.world, text, spread_images, methods=("mcm",), settings=SETTINGS)
 figure_draw = report.ScoreDraw({**mcm_draw.scores, **first_draw.scores}, ID_SET, PARTITION_SEED)
 
 # %% mystnb={"figure": {"caption": "Score histograms, ID vs OOD (simulated, not CLIP).", "name": "fig-03-histograms"}}
-report.plot_score_histograms(figure_draw, METHODS)
+report.plot_score_histograms(figure_draw, METHODS[:4])
 
 # %% mystnb={"figure": {"caption": "ROC curves, ID positive (simulated, not CLIP).", "name": "fig-03-roc"}}
 report.plot_roc_curves(figure_draw, METHODS)
@@ -269,6 +280,7 @@ records = {
     "csp_gain_over_neglabel_reported": reported_csp_gain,
     "dnm_minus_neglabel_fpr95": dnm_vs["neglabel"], "dnm_minus_csp_fpr95": dnm_vs["csp"],
     "dnm_official_minus_dnm_fpr95": -dnm_vs["dnm-official"],
+    "dnm_official_minus_dnm_auroc": average["dnm-official"]["auroc"] - average["dnm"]["auroc"],
     "dnm_minus_neglabel_auroc": average["dnm"]["auroc"] - average["neglabel"]["auroc"],
     "dnm_coefficient_a": dnm_coefficient(len(text["id_neglabel"]), len(negatives["dnm"]) // SETTINGS.num_groups,
                                          SETTINGS.tau_neg),
@@ -290,14 +302,17 @@ nb.finish(records)
 #   ViT-B/16): 42.74, 25.40, 17.51 and 16.90 average FPR95 for MCM, NegLabel, CSP and DNM.
 # - DNM's average FPR95 is {glue:text}`dnm_minus_neglabel_fpr95:.2f` points from NegLabel's and
 #   {glue:text}`dnm_minus_csp_fpr95:.2f` from CSP's (AUROC {glue:text}`dnm_minus_neglabel_auroc:.2f` against
-#   NegLabel), far outside the widest bootstrap interval ({glue:text}`widest_fpr95_interval:.2f` points) and
-#   the partition spread (sd at most {glue:text}`max_partition_sd:.2f`). Reported (CLIP ViT-B/16), DNM is 8.50
-#   below NegLabel and 0.61 below CSP: the world reproduces the order, not the sizes.
+#   NegLabel): wider than the widest per-set bootstrap interval ({glue:text}`widest_fpr95_interval:.2f` points)
+#   and far beyond the partition spread (sd at most {glue:text}`max_partition_sd:.2f`). Reported (CLIP
+#   ViT-B/16), DNM is 8.50 below NegLabel and 0.61 below CSP (DNM's 16.90 from a secondary source): the world
+#   reproduces the order, not the sizes of the gaps.
 # - CSP, held out from the calibration, lands {glue:text}`csp_minus_reported_fpr95:.2f` points above its
 #   reported average; its gain over NegLabel is {glue:text}`csp_gain_over_neglabel_fpr95:.2f` simulated against
 #   {glue:text}`csp_gain_over_neglabel_reported:.2f` reported.
-# - At $K = 1000$ the official arithmetic is safe ($a$ = {glue:text}`dnm_coefficient_a:.2f`) and matches the
-#   clamped score to {glue:text}`dnm_official_minus_dnm_fpr95:.3f` points of FPR95.
+# - At $K = 1000$ the official arithmetic is safe ($a$ = {glue:text}`dnm_coefficient_a:.2f`, no $Z_g \le 0$),
+#   yet the clamp still changes the ranking where a group's debiased estimate is negative: the official form's
+#   average FPR95 minus the clamped form's is {glue:text}`dnm_official_minus_dnm_fpr95:.2f` points (AUROC
+#   {glue:text}`dnm_official_minus_dnm_auroc:.2f`).
 #
 # These are orderings and mechanisms in a simulated world calibrated on two numbers; they say nothing about the
 # size of DNM's gain with real CLIP features.

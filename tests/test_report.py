@@ -264,9 +264,23 @@ def test_figures(fake):
     assert isinstance(histograms, Figure) and len(histograms.axes) == 2 * 4
     assert "simulated" in histograms.get_suptitle()
     roc = report.plot_roc_curves(draw, ["dnm"])
-    assert len(roc.axes) == 4 and len(roc.axes[0].lines) == 3  # the curve, the 95% line, the diagonal
+    assert len(roc.axes) == 4 and len(roc.axes[0].lines) == 2  # the curve and the 95% line
+    assert roc.axes[0].get_xscale() == "log"
     assert "simulated" in roc.get_suptitle()
     with pytest.raises(ValueError, match="not in the draw"):
         report.plot_roc_curves(draw, ["csp"])
     with pytest.raises(ValueError, match="bins must be an int >= 2"):
         report.plot_score_histograms(draw, bins=1)
+
+
+def test_histogram_values():
+    values, label = report.histogram_values("dnm", np.array([0.9, 0.999, 1.0]))
+    np.testing.assert_allclose(values, [1.0, 3.0, 7.0])  # 1.0 sits at the float32 floor 1e-7
+    assert label == "-log10(1 - score)"
+    values, label = report.histogram_values("mcm", np.array([0.001, 0.002]))
+    np.testing.assert_array_equal(values, [0.001, 0.002])
+    assert label == "score"
+    with pytest.raises(ValueError, match="no histogram axis for method 'dnm-official'"):
+        report.histogram_values("dnm-official", np.array([0.5]))
+    with pytest.raises(ValueError, match="needs scores in \\(0, 1\\]"):
+        report.histogram_values("neglabel", np.array([0.5, 1.2]))
