@@ -34,6 +34,16 @@ FORMAT_OPTION = typer.Option(Format.markdown, "--format", "-f", help="Table form
 TAU_NEG_OPTION = typer.Option(0.5, help="Share of true negatives among the mined labels (official tau_ood).")
 NUM_GROUPS_OPTION = typer.Option(100, help="Number of groups G of the negatives.")
 BOOTSTRAP_OPTION = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none).")
+SEED_OPTION = typer.Option(0, help="Seed of the partition of the negatives (one for ID and all OOD sets).")
+# Options of the real pipeline (open_clip on image folders).
+MODEL_OPTION = typer.Option("ViT-B-16", help="open_clip architecture, e.g. ViT-B-16, ViT-L-14.")
+PRETRAINED_OPTION = typer.Option(
+    "openai", help="open_clip pretrained tag (from the hub), a local checkpoint file, or 'random' (tests only).")
+DEVICE_OPTION = typer.Option("auto", help="Device: auto (CUDA if available), cpu, cuda, cuda:1, ...")
+CORPUS_STEP_OPTION = typer.Option(1, min=1, help="Keep every n-th corpus word (quick CPU runs; 1: all).")
+BATCH_SIZE_OPTION = typer.Option(64, min=1, help="Images per batch.")
+NUM_WORKERS_OPTION = typer.Option(4, min=0, help="Image-decoding worker processes.")
+ON_UNREADABLE_OPTION = typer.Option("warn", help="Unreadable images: 'warn' (skip, count, report) or 'fail'.")
 
 
 def _names(comma_separated: str) -> list[str]:
@@ -134,18 +144,40 @@ def evaluate(
     num_groups: int = NUM_GROUPS_OPTION,
     seed: int = typer.Option(0, help="Seed of the world's images and of the partition of the negatives."),
     bootstrap: int = BOOTSTRAP_OPTION,
+    imagenet_val: Path = typer.Option(None, help="Real data: the ImageNet-1K validation folder (flat or "
+                                                 "val/<wnid>/). Runs open_clip instead of the offline world."),
+    ood_root: Path = typer.Option(None, help="Real data: the folder holding iNaturalist/, SUN/, Places/, dtd/."),
+    model: str = MODEL_OPTION,
+    pretrained: str = PRETRAINED_OPTION,
+    device: str = DEVICE_OPTION,
+    batch_size: int = BATCH_SIZE_OPTION,
+    num_workers: int = NUM_WORKERS_OPTION,
+    on_unreadable: str = ON_UNREADABLE_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """The ImageNet-1K OOD benchmark on the offline world (SIMULATED numbers: MiniLM text, synthetic images).
+    """The ImageNet-1K OOD benchmark: on the offline world by default, on real images with --imagenet-val.
 
-    The first run embeds the ~57k-word DNM corpus and CSP's ~11k phrases with MiniLM (about 3 minutes on a
-    CPU, then cached in the feature store, $DEBIASOOD_CACHE). For real CLIP features, see evaluate-folders and
-    score-dumps.
+    Offline world (SIMULATED numbers: MiniLM text, synthetic images): the first run embeds the ~57k-word DNM
+    corpus and CSP's ~11k phrases with MiniLM (about 3 minutes on a CPU, then cached in the feature store,
+    $DEBIASOOD_CACHE). With --imagenet-val and --ood-root: the real pipeline with an open_clip model (the
+    --model/--pretrained options), every feature cached; --sizes does not apply there.
     """
     from debiasood import benchmark
     from debiasood.evaluate import ScoreSettings
     from debiasood.world import BENCHMARK_SIZES, ID_SET, SMOKE_SIZES
 
+    if (imagenet_val is None) != (ood_root is None):
+        _fail("real data needs both --imagenet-val and --ood-root")
+    if imagenet_val is not None:
+        from debiasood import pipeline
+
+        if id_set != ID_SET:
+            _fail(f"--id {id_set!r}: the real benchmark reads ImageNet-1K validation as ID")
+        options = _pipeline_options(method, 1, tau_neg, num_groups, 0.01, seed, model, pretrained, device,
+                                    batch_size, num_workers, on_unreadable, bootstrap)
+        result = _run_pipeline(lambda: pipeline.benchmark_folders(imagenet_val, ood_root, ood), **options)
+        typer.echo(render(result.rows, fmt.value))
+        return
     if id_set != ID_SET:
         _fail(f"--id {id_set!r}: the offline world is calibrated on {ID_SET} only")
     if sizes not in ("full", "smoke"):
@@ -257,6 +289,75 @@ def score_dumps(
     except (ValueError, FileNotFoundError) as error:
         _fail(str(error))
     typer.echo(render(rows, fmt.value))
+
+
+def _run_pipeline(data_loader, **options):
+    """Shared by evaluate (real data) and evaluate-folders: build the datasets, run the pipeline, print."""
+
+    from debiasood import pipeline
+    from debiasood.encoders.base import WeightsUnavailableError
+
+    try:
+        pipeline.check_options(**options)  # before any folder is scanned
+        result = pipeline.evaluate_data(data_loader(), progress=True, **options)
+    except (ValueError, FileNotFoundError, WeightsUnavailableError) as error:
+        _fail(str(error))
+    skipped = result.skipped_rows()
+    if skipped:
+        typer.echo(f"skipped {len(skipped)} unreadable image(s):\n" + render(skipped, "markdown"), err=True)
+    return result
+
+
+def _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained, device,
+                      batch_size, num_workers, on_unreadable, bootstrap) -> dict:
+    from debiasood.evaluate import ScoreSettings
+
+    try:
+        settings = ScoreSettings(temperature=temperature, num_groups=num_groups, tau_neg=tau_neg, seed=seed)
+    except ValueError as error:
+        _fail(str(error))
+    return {"methods": method, "corpus_step": corpus_step, "settings": settings, "model": model,
+            "pretrained": pretrained, "device": device, "batch_size": batch_size, "num_workers": num_workers,
+            "on_unreadable": on_unreadable, "bootstrap": bootstrap}
+
+
+@app.command(
+    "evaluate-folders",
+    epilog="Example:  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt "
+    "--ood sketches=data/sketches --ood noise=data/noise --model ViT-B-16 --pretrained openai",
+)
+def evaluate_folders(
+    id_root: Path = typer.Option(..., help="ID images as <root>/<class>/<image> (at least 2 classes)."),
+    class_names: Path = typer.Option(None, help="Display names, one per line in sorted class-folder order "
+                                                "(default: the folder names)."),
+    ood: list[str] = typer.Option(..., help="An OOD folder as NAME=PATH (repeat for several sets)."),
+    method: str = typer.Option("mcm,neglabel,csp,dnm",
+                               help="Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official."),
+    corpus_step: int = CORPUS_STEP_OPTION,
+    tau_neg: float = TAU_NEG_OPTION,
+    num_groups: int = NUM_GROUPS_OPTION,
+    temperature: float = typer.Option(0.01, help="Temperature T of the grouped scores."),
+    seed: int = SEED_OPTION,
+    model: str = MODEL_OPTION,
+    pretrained: str = PRETRAINED_OPTION,
+    device: str = DEVICE_OPTION,
+    batch_size: int = BATCH_SIZE_OPTION,
+    num_workers: int = NUM_WORKERS_OPTION,
+    on_unreadable: str = ON_UNREADABLE_OPTION,
+    bootstrap: int = BOOTSTRAP_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Your own data with a real open_clip model: image folders and class names in, an OOD results table out.
+
+    Image and text features are cached in the feature store ($DEBIASOOD_CACHE) and an interrupted extraction
+    resumes. With few ID classes the official DNM arithmetic is unsafe; 'dnm' is the clamped, safe form.
+    """
+    from debiasood import pipeline
+
+    options = _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained,
+                                device, batch_size, num_workers, on_unreadable, bootstrap)
+    result = _run_pipeline(lambda: pipeline.load_folders(id_root, ood, class_names), **options)
+    typer.echo(render(result.rows, fmt.value))
 
 
 def main() -> None:  # pragma: no cover - the console script's entry point

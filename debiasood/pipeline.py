@@ -471,10 +471,50 @@ def _check_group_count(negatives: Mapping[str, tuple[np.ndarray, list[str]]], nu
                 "needs at least one label; lower num_groups or use a larger corpus (smaller corpus_step)")
 
 
+def benchmark_folders(imagenet_val_root: str | os.PathLike, ood_root: str | os.PathLike,
+                      ood_sets: str | Sequence[str] = ("inaturalist", "sun", "places", "textures"), *,
+                      complete: bool = True) -> FolderData:
+    """The ImageNet-1K OOD benchmark on disk: ImageNet validation (flat or ``val/<wnid>/``, CLIP class names)
+    as ID and the MOS OOD sets under ``ood_root`` (see :mod:`debiasood.datasets.folders` for the layouts).
+    ``complete=False`` accepts a partial ImageNet validation copy (its ID labels are still all 1,000 classes)."""
+    from debiasood.datasets import imagenet_val, ood_dataset
+
+    names = [n.strip() for n in ood_sets.split(",")] if isinstance(ood_sets, str) else list(ood_sets)
+    if not names or not all(names):
+        raise ValueError(f"ood_sets must name at least one OOD set, got {ood_sets!r}")
+    return FolderData(imagenet_val(imagenet_val_root, complete=complete),
+                      {name: ood_dataset(ood_root, name) for name in names})
+
+
 def evaluate_folders(
     id_root: str | os.PathLike,
     ood_roots: str | Mapping[str, str | os.PathLike] | Sequence[str],
     class_names_file: str | os.PathLike | None = None,
+    **options: Any,
+) -> FolderResult:
+    """From image folders to OOD metrics: :func:`load_folders`, then :func:`evaluate_data` with ``options``.
+
+    The options are validated before any folder is read.
+    """
+    check_options(**options)
+    return evaluate_data(load_folders(id_root, ood_roots, class_names_file), **options)
+
+
+def check_options(*, methods: str | Sequence[str] = DEFAULT_METHODS, settings: ScoreSettings | None = None,
+                   density_k: int = 100, density_form: str = "paper", on_unreadable: str = "warn",
+                   **_: Any) -> None:
+    """Validate the options of :func:`evaluate_data` that can be checked before reading any folder."""
+    check_methods(methods)
+    if settings is not None and not isinstance(settings, ScoreSettings):
+        raise ValueError(f"settings must be a ScoreSettings, got {type(settings).__name__}")
+    _check_choice("density_form", density_form, DENSITY_FORMS)
+    _check_choice("on_unreadable", on_unreadable, ON_UNREADABLE)
+    if isinstance(density_k, bool) or not isinstance(density_k, int) or density_k < 1:
+        raise ValueError(f"density_k must be an int >= 1, got {density_k!r}")
+
+
+def evaluate_data(
+    data: FolderData,
     *,
     model: str = "ViT-B-16",
     pretrained: str | os.PathLike = "openai",
@@ -494,7 +534,7 @@ def evaluate_folders(
     on_unreadable: str = "warn",
     progress: bool = False,
 ) -> FolderResult:
-    """From image folders to OOD metrics (see the module docstring for the stages).
+    """From datasets (:func:`load_folders` or :func:`benchmark_folders`) to OOD metrics (module docstring).
 
     ``encoder`` (an image-capable encoder, e.g. from :func:`make_encoder`) overrides ``model``,
     ``pretrained`` and ``device``. ``corpus`` is a WordNet preset name or a LabelCorpus; ``corpus_step`` > 1
@@ -502,19 +542,14 @@ def evaluate_folders(
     ViT-B/16 defaults). ``store`` is the feature store (default: ``$DEBIASOOD_CACHE``). Everything is
     validated before any model is built or any image read.
     """
+    check_options(methods=methods, settings=settings, density_k=density_k, density_form=density_form,
+                   on_unreadable=on_unreadable)
     methods = check_methods(methods)
     settings = ScoreSettings() if settings is None else settings
-    if not isinstance(settings, ScoreSettings):
-        raise ValueError(f"settings must be a ScoreSettings, got {type(settings).__name__}")
-    _check_choice("density_form", density_form, DENSITY_FORMS)
-    _check_choice("on_unreadable", on_unreadable, ON_UNREADABLE)
-    if isinstance(density_k, bool) or not isinstance(density_k, int) or density_k < 1:
-        raise ValueError(f"density_k must be an int >= 1, got {density_k!r}")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    data = load_folders(id_root, ood_roots, class_names_file)
     words = _load_corpus(corpus, corpus_step) if _rules(methods) else None
-    timings["folders and corpus"] = time.perf_counter() - start
+    timings["corpus"] = time.perf_counter() - start
 
     start = time.perf_counter()
     encoder = make_encoder(model, pretrained, device=device, progress=progress) if encoder is None else encoder

@@ -16,6 +16,7 @@ the same thing as for CLIP: the model's output before L2 normalisation.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -65,21 +66,35 @@ class SentenceTransformerEncoder:
                 f"{model_path!r} is not a sentence-transformers model directory (no modules.json). Copy a saved "
                 "model there (SentenceTransformer.save on a machine with internet) or use the default MiniLM"
             )
-        # Heavy import (transformers), and local files only: a directory never triggers a download.
+        self.id = model_id
+        self._path, self._device = model_path, device
+
+    @functools.cached_property
+    def model(self) -> Any:
+        """The loaded model. Loaded on first use: a warm feature store never needs it, and importing
+        sentence-transformers (transformers) costs seconds in every process."""
+        from sentence_transformers import SentenceTransformer  # local files only: never a download
+
+        model = SentenceTransformer(self._path, device=self._device, local_files_only=True)
+        model.eval()
+        return model
+
+    @functools.cached_property
+    def _raw_model(self) -> Any:
         from sentence_transformers import SentenceTransformer
         from sentence_transformers.base.modules.normalize import Normalize
 
-        self.id = model_id
-        self.model = SentenceTransformer(model_path, device=device, local_files_only=True)
-        self.model.eval()
-        self.dim = int(self.model.get_embedding_dimension())
         unnormalised = [module for module in self.model if not isinstance(module, Normalize)]
         # Shares the modules (no copy of the weights); without a Normalize module both are the same pipeline.
-        self._raw_model = (self.model if len(unnormalised) == len(self.model)
-                           else SentenceTransformer(modules=unnormalised, device=device))
+        return (self.model if len(unnormalised) == len(self.model)
+                else SentenceTransformer(modules=unnormalised, device=self._device))
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
 
     def __repr__(self) -> str:
-        return f"SentenceTransformerEncoder(id={self.id!r}, dim={self.dim})"
+        return f"SentenceTransformerEncoder(id={self.id!r}, path={self._path!r})"
 
     def encode_texts(
         self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool | None = None, raw: bool = False
