@@ -318,8 +318,8 @@ nb.finish(records)
 #   {glue:text}`num_vanishes_tuned`, flips {glue:text}`num_flips_tuned` with the validation choices). It holds
 #   on the ImageNet subsets (ImageNet-20 against ImageNet-10: {glue:text}`gain_default_imagenet20:.2f`
 #   points), not on CIFAR (CIFAR-10 against CIFAR-100: {glue:text}`gain_default_cifar10:.2f`, interval
-#   containing 0), and cannot show on the fine-grained sets, where NegLabel is already at most
-#   {glue:text}`finegrained_fpr95_neglabel_max:.2f`.
+#   containing 0), and is a fraction of a point at most on the fine-grained sets, where NegLabel's FPR95 is
+#   already at most {glue:text}`finegrained_fpr95_neglabel_max:.2f`.
 # - Tuning $\tau_{neg}$ on ImageNet-1K validation buys nothing that transfers: the choice is within the noise
 #   on validation, and away from ImageNet-1K it helps in some settings and hurts in others.
 # - In {glue:text}`num_hazard_settings` settings the official arithmetic has $a \le 0$ and breaks (average
