@@ -262,7 +262,11 @@ class SemanticWorld:
         new = dataclasses.replace(params if params is not None else self.params, **changes)
         world = object.__new__(SemanticWorld)
         world.params, world.text_dim, world.id_set, world.concepts = new, self.text_dim, self.id_set, self.concepts
-        world._prepare()
+        if new.n_neighbours == self.params.n_neighbours:
+            # The neighbour tables depend only on the concepts and n_neighbours (calibrate calls this often).
+            world.background, world._near, world._weight = self.background, self._near, self._weight
+        else:
+            world._prepare()
         return world
 
     def text(self, features: Any) -> np.ndarray:

