@@ -88,8 +88,10 @@ _build/.book-stamp: $(EXECUTED) book/generated/parameters.md $(PAGES) _config.ym
 
 book: setup _build/.book-stamp
 
+# Two pytest workers on two cores: one BLAS/OpenMP thread each, or torch's thread pools fight over the cores
+# (measured: small scoring calls up to 7x slower with 2 threads per worker).
 test: book
-	$(OFFLINE) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(OFFLINE) OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # Removes what the build made; keeps the virtual environment (rm -rf .venv to drop it too).
 clean:
