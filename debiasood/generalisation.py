@@ -44,7 +44,15 @@ from matplotlib.figure import Figure
 from debiasood._checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_matrix, check_positive
 from debiasood.metrics import _fpr_nearest_recall, _RankedScores, _resample_counts, ood_metrics
 from debiasood.partition import partition_negatives
-from debiasood.scores import DEFAULT_NUM_GROUPS, DEFAULT_TAU_NEG, DEFAULT_TEMPERATURE, dnm_coefficient, mcm_score
+from debiasood.scores import (
+    DEFAULT_NUM_GROUPS,
+    DEFAULT_TAU_NEG,
+    DEFAULT_TEMPERATURE,
+    dnm_coefficient,
+    dnm_from_log_sums,
+    mcm_score,
+    neglabel_from_log_sums,
+)
 
 SCORES = ("mcm", "neglabel", "dnm", "dnm-official")
 """Scores of a :class:`Config`: MCM; NegLabel on NegLabel's negatives; DNM (clamped) and DNM with the official
@@ -322,40 +330,22 @@ def grouped_sums(image_features: ArrayLike, id_text_features: ArrayLike, neg_tex
 
 
 def neglabel_from_sums(sums: GroupedSums, num_groups: int) -> np.ndarray:
-    """NegLabel's score (1/G) sum_g S_ID / (S_ID + N_g), as :func:`debiasood.scores.neglabel_score`."""
+    """NegLabel's score (1/G) sum_g S_ID / (S_ID + N_g): :func:`debiasood.scores.neglabel_from_log_sums`."""
     sums.group_size(num_groups)
-    log_s_id = torch.from_numpy(sums.log_s_id)[:, None]
-    return torch.sigmoid(log_s_id - torch.from_numpy(sums.log_n[num_groups])).mean(dim=1).numpy()
-
-
-def _log_diff_exp(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
-    """log(exp(log_a) - exp(log_b)), and -inf where the difference is <= 0."""
-    positive = log_a > log_b
-    gap = torch.where(positive, log_b - log_a, torch.full_like(log_a, -1.0))
-    return torch.where(positive, log_a + torch.log(-torch.expm1(gap)), torch.full_like(log_a, -math.inf))
+    return neglabel_from_log_sums(torch.from_numpy(sums.log_s_id), torch.from_numpy(sums.log_n[num_groups])).numpy()
 
 
 def dnm_from_sums(sums: GroupedSums, num_groups: int, tau_neg: float, *, clamp: bool = True) -> np.ndarray:
-    """DNM's score with the ID labels as positives, as :func:`debiasood.scores.dnm_score` (official scale off).
+    """DNM's score with the ID labels as positives (official scale off): :func:`debiasood.scores.dnm_from_log_sums`.
 
-    Ê_g = (1/tau) N_g/Q - ((1-tau)/tau) S_ID/K, Z_g = S_ID + Q Ê_g, score = mean_g S_ID / Z_g; ``clamp``
-    bounds Ê_g >= exp(-1/T). Without the clamp, Z_g <= 0 gives negative or infinite scores, as the official code.
+    Without the clamp, Z_g <= 0 gives negative or infinite scores, as the official code.
     """
     check_fraction("tau_neg", tau_neg)
-    group_size = sums.group_size(num_groups)
-    log_q, log_tau = math.log(group_size), math.log(tau_neg)
-    log_odds = math.log1p(-tau_neg) - log_tau if tau_neg < 1 else -math.inf
-    log_s_id = torch.from_numpy(sums.log_s_id)[:, None]
-    log_wild = torch.from_numpy(sums.log_n[num_groups]) - log_q - log_tau
-    log_bias = (log_odds + log_s_id - math.log(sums.num_id_labels)).expand_as(log_wild)
-    if clamp:
-        log_e_neg = torch.clamp(_log_diff_exp(log_wild, log_bias), min=-1.0 / sums.temperature)
-        ratio = torch.exp(log_s_id - torch.logaddexp(log_s_id, log_q + log_e_neg))
-    else:
-        terms = torch.stack(torch.broadcast_tensors(log_s_id, log_q + log_wild, log_q + log_bias))
-        scaled = torch.exp(terms - terms.amax(dim=0))
-        ratio = scaled[0] / (scaled[0] + scaled[1] - scaled[2])
-    return ratio.mean(dim=1).numpy()
+    log_s_id = torch.from_numpy(sums.log_s_id)
+    scores, _ = dnm_from_log_sums(log_s_id, torch.from_numpy(sums.log_n[num_groups]),
+                                  log_s_id - math.log(sums.num_id_labels), group_size=sums.group_size(num_groups),
+                                  tau_neg=tau_neg, temperature=sums.temperature, clamp=clamp)
+    return scores.numpy()
 
 
 def nonpositive_images(sums: GroupedSums, num_groups: int, tau_neg: float) -> np.ndarray:

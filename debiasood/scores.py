@@ -228,8 +228,17 @@ def neglabel_score(
     partition = _resolve_groups(neg_text.shape[0], groups, num_groups, seed)
     out = torch.empty(inputs.images.shape[0], dtype=inputs.images.dtype, device=inputs.images.device)
     for block, sums in _grouped_log_sums(inputs, neg_text, partition, None, temperature, chunk_size):
-        out[block] = torch.sigmoid(sums.log_s_id[:, None] - sums.log_n_groups).mean(dim=1)
+        out[block] = neglabel_from_log_sums(sums.log_s_id, sums.log_n_groups)
     return _finish(out, inputs)
+
+
+def neglabel_from_log_sums(log_s_id: torch.Tensor, log_n_groups: torch.Tensor) -> torch.Tensor:
+    r"""NegLabel's score from per-image sums: :math:`\frac{1}{G}\sum_g \sigma(\log S_{ID} - \log N_g)`.
+
+    ``log_s_id`` is (N,), ``log_n_groups`` (N, G). :func:`neglabel_score` streams these sums over chunks of
+    images; callers that reuse one product for several settings (e.g. several G) pass their own.
+    """
+    return torch.sigmoid(log_s_id[:, None] - log_n_groups).mean(dim=1)
 
 
 def dnm_coefficient(num_id_labels: int, group_size: int, tau_neg: float) -> float:
@@ -338,34 +347,52 @@ def dnm_score(
     pos_text = None if positives is None else _text_matrix("positives", positives, inputs)
     partition = _resolve_groups(neg_text.shape[0], groups, num_groups, seed)
     group_size = partition.shape[1]
-    log_q, log_tau = math.log(group_size), math.log(tau_neg)
-    # log((1 - tau) / tau); -inf at tau = 1, where the correction vanishes and DNM is NegLabel.
-    log_odds = math.log1p(-tau_neg) - log_tau if tau_neg < 1 else -math.inf
-
     out = torch.empty(inputs.images.shape[0], dtype=inputs.images.dtype, device=inputs.images.device)
     non_positive = 0
     for block, sums in _grouped_log_sums(inputs, neg_text, partition, pos_text, temperature, chunk_size):
-        log_s_id = sums.log_s_id[:, None]
-        log_wild = sums.log_n_groups - log_q - log_tau  # log of (1/tau) N_g / Q
-        log_bias = (log_odds + sums.log_mean_positive)[:, None]  # log of ((1-tau)/tau) mean exp(s+/T)
-        if clamp:
-            log_e_neg = torch.clamp(_log_diff_exp(log_wild, log_bias), min=-1.0 / temperature)
-            ratio = torch.exp(log_s_id - torch.logaddexp(log_s_id, log_q + log_e_neg))
-        else:
-            # Z_g = S_ID + Q * (wild - bias) may be <= 0: keep its sign by scaling all three terms by the
-            # largest of them, so no exp overflows and the official quotient is reproduced.
-            terms = torch.stack(torch.broadcast_tensors(log_s_id, log_q + log_wild, log_q + log_bias))
-            shift = terms.amax(dim=0)
-            scaled = torch.exp(terms - shift)
-            z_scaled = scaled[0] + scaled[1] - scaled[2]
-            non_positive += int((z_scaled <= 0).sum())
-            ratio = scaled[0] / z_scaled
-        out[block] = ratio.mean(dim=1)
+        out[block], count = dnm_from_log_sums(sums.log_s_id, sums.log_n_groups, sums.log_mean_positive,
+                                              group_size=group_size, tau_neg=tau_neg, temperature=temperature,
+                                              clamp=clamp)
+        non_positive += count
     if non_positive:
         _warn_non_positive(non_positive, inputs.id_text.shape[0], group_size, tau_neg, positives is None)
     if official_scale:
         out = out / inputs.id_text.shape[0]
     return _finish(out, inputs)
+
+
+def dnm_from_log_sums(
+    log_s_id: torch.Tensor,
+    log_n_groups: torch.Tensor,
+    log_mean_positive: torch.Tensor,
+    *,
+    group_size: int,
+    tau_neg: float,
+    temperature: float,
+    clamp: bool = True,
+) -> tuple[torch.Tensor, int]:
+    r"""DNM's score from per-image sums (see :func:`dnm_score` for the formula), and the number of
+    (image, group) pairs whose partition function Z_g is <= 0 (always 0 with ``clamp``).
+
+    ``log_s_id`` (N,) is log S_ID, ``log_n_groups`` (N, G) is log N_g for groups of ``group_size`` labels and
+    ``log_mean_positive`` (N,) is :math:`\log \frac{1}{L}\sum_l e^{s^+_l/T}` (log S_ID - log K for the ID
+    labels as positives). Everything stays in log space: no exp of a similarity over T can overflow.
+    """
+    log_q, log_tau = math.log(group_size), math.log(tau_neg)
+    # log((1 - tau) / tau); -inf at tau = 1, where the correction vanishes and DNM is NegLabel.
+    log_odds = math.log1p(-tau_neg) - log_tau if tau_neg < 1 else -math.inf
+    log_s = log_s_id[:, None]
+    log_wild = log_n_groups - log_q - log_tau  # log of (1/tau) N_g / Q
+    log_bias = (log_odds + log_mean_positive)[:, None]  # log of ((1-tau)/tau) mean exp(s+/T)
+    if clamp:
+        log_e_neg = torch.clamp(_log_diff_exp(log_wild, log_bias.expand_as(log_wild)), min=-1.0 / temperature)
+        return torch.exp(log_s - torch.logaddexp(log_s, log_q + log_e_neg)).mean(dim=1), 0
+    # Z_g = S_ID + Q * (wild - bias) may be <= 0: keep its sign by scaling all three terms by the largest of
+    # them, so no exp overflows and the official quotient is reproduced.
+    terms = torch.stack(torch.broadcast_tensors(log_s, log_q + log_wild, log_q + log_bias))
+    scaled = torch.exp(terms - terms.amax(dim=0))
+    z_scaled = scaled[0] + scaled[1] - scaled[2]
+    return (scaled[0] / z_scaled).mean(dim=1), int((z_scaled <= 0).sum())
 
 
 def dnm_closed_form_score(
