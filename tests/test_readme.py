@@ -22,3 +22,11 @@ def test_readme_example_runs(capsys):
     exec(compile(blocks[0], str(README), "exec"), namespace)  # noqa: S102 - our own README
     printed = capsys.readouterr().out
     assert all(key in printed for key in ("fpr95", "auroc", "aupr_in", "aupr_out"))
+
+
+def test_readme_shows_the_current_main_table():
+    table = (README.parent / "results" / "main_benchmark.md").read_text()
+    text = README.read_text()
+    start, end = text.index("<!-- main-table:start -->\n"), text.index("<!-- main-table:end -->")
+    assert text[start + len("<!-- main-table:start -->\n"):end] == table, (
+        "README's main table differs from results/main_benchmark.md: copy the file between the markers")
