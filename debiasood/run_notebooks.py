@@ -14,6 +14,7 @@ which would otherwise silently drop every figure from the executed notebooks.
 from __future__ import annotations
 
 import argparse
+import html
 import ast
 import os
 import sys
@@ -73,7 +74,8 @@ def describe(sources: Sequence[str | Path]) -> str:
     for source in sources:
         notebook, defaults = read_notebook(source)
         comments = nb.parameter_comments(notebook)
-        rows = [f"| `{name}` | `{value!r}` | {comments.get(name, '').replace('|', '&#124;')} |"
+        # Escaped: a comment such as "<root>/<class>/<image>" would otherwise be raw HTML (an <img> tag).
+        rows = [f"| `{name}` | `{value!r}` | {html.escape(comments.get(name, '')).replace('|', '&#124;')} |"
                 for name, value in defaults.items()]
         parts.append("\n".join([f"### `{Path(source).name}`", "", "| parameter | default | meaning |",
                                 "|---|---|---|", *rows]))

@@ -133,3 +133,12 @@ def test_parameter_comments_are_read_per_line(tmp_path):
     source.write_text('# %% tags=["parameters"]\nSMOKE = False  # quick run\nSEED = 0\nNAME = "a # b"  # the name\n')
     comments = nb.parameter_comments(jupytext.read(source))
     assert comments == {"SMOKE": "quick run", "NAME": "the name"}
+
+
+def test_describe_escapes_html_in_comments(tmp_path):
+    from debiasood.run_notebooks import describe
+
+    source = tmp_path / "99_demo.py"
+    source.write_text('# %% tags=["parameters"]\nROOT = ""  # images as <root>/<class>/<image> | flat\n')
+    row = describe([source]).splitlines()[-1]
+    assert "&lt;root&gt;/&lt;class&gt;/&lt;image&gt; &#124; flat" in row and "<image>" not in row
