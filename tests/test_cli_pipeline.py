@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from debiasood import pipeline
 from debiasood.cli import app
+from debiasood.datasets import UnreadableImagesWarning
 from debiasood.datasets.demo import write_demo_dataset
 
 
@@ -24,11 +25,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 def test_evaluate_folders_prints_rows_and_reports_skipped_images(demo, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("DEBIASOOD_CACHE", str(tmp_path / "cache"))
     ood = [f"--ood={name}={path}" for name, path in demo.ood_roots.items()]
-    result = CliRunner().invoke(app, [
-        "evaluate-folders", "--id-root", str(demo.id_root), "--class-names", str(demo.class_names_file), *ood,
-        "--model", pipeline.TINY_MODEL, "--pretrained", pipeline.RANDOM_WEIGHTS, "--device", "cpu",
-        "--method", "mcm,neglabel,dnm", "--corpus-step", "400", "--num-groups", "5", "--num-workers", "0",
-        "--format", "json"])
+    with pytest.warns(UnreadableImagesWarning, match="circle_broken"):
+        result = CliRunner().invoke(app, [
+            "evaluate-folders", "--id-root", str(demo.id_root), "--class-names", str(demo.class_names_file), *ood,
+            "--model", pipeline.TINY_MODEL, "--pretrained", pipeline.RANDOM_WEIGHTS, "--device", "cpu",
+            "--method", "mcm,neglabel,dnm", "--corpus-step", "400", "--num-groups", "5", "--num-workers", "0",
+            "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "skipped 1 unreadable image" in result.stderr
     rows = json.loads(result.stdout)
