@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from debiasood._checks import check_fraction, check_int, check_positive
 from debiasood.metrics import average_metrics, ood_metrics
@@ -510,7 +511,7 @@ def plot_factorial(table: Sequence[Mapping[str, Any]]) -> Figure:
         axis.set_ylabel(label)
         axis.set_xlabel("negatives")
     axes[0].legend(fontsize=8)
-    fig.suptitle(f"Negatives x score, simulated world (mean ± sd over {table[0]['seeds']} seeds)", fontsize=10)
+    fig.suptitle(f"Negatives x score, simulated world (mean ± sd over {table[0]['seeds']} draws)", fontsize=10)
     return fig
 
 
@@ -538,6 +539,7 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], *, reference: Any = None, x: s
                 axis.axvline(row[x], color="grey", ls="--", lw=1, label="official default")
         if knob in _LOG_KNOBS and np.all(xs > 0):
             axis.set_xscale("log")
+            axis.xaxis.set_minor_formatter(NullFormatter())  # minor labels (3x10^3, 4x10^3) would overlap
         elif knob == "sigma":
             axis.set_xscale("symlog", linthresh=min(xs[xs > 0], default=1.0))
         axis.set_xlabel("number of mined labels M" if x == "num_negatives" else KNOB_LABELS[knob])
@@ -557,7 +559,7 @@ def plot_corpora(rows: Sequence[Mapping[str, Any]]) -> Figure:
         for offset, (method, score) in zip((-0.2, 0.2), (("NegLabel", "neglabel"), ("DNM", "dnm")), strict=True):
             values = [next(r[metric] for r in rows if r["corpus"] == n and r["method"] == method) for n in names]
             axis.bar(x + offset, values, width=0.4, color=_SCORE_STYLE[score][0], label=method)
-        axis.set_xticks(x, names, fontsize=8)
+        axis.set_xticks(x, [n.replace(" (", "\n(").replace("WordNet ", "WordNet\n") for n in names], fontsize=8)
         axis.set_ylabel(label)
         low = min(r[metric] for r in rows)
         axis.set_ylim(0 if metric == "fpr95" else max(0, low - 5), None)
@@ -583,7 +585,8 @@ def plot_sensitivity(table: Sequence[Mapping[str, Any]], *, noise: Mapping[str, 
         if noise is not None:
             axis.axvline(noise[metric], color="black", ls="--", lw=1, label="draw-to-draw sd")
             axis.legend(fontsize=7)
-        axis.set_xscale("symlog", linthresh=1.0)
+        if metric == "fpr95":
+            axis.set_xscale("symlog", linthresh=1.0)  # the temperature's range dwarfs the others
         axis.set_xlabel(label)
     axes[0].set_yticks(y, knobs, fontsize=8)
     fig.suptitle("Sensitivity over each sweep's grid, simulated world", fontsize=10)
