@@ -346,6 +346,11 @@ def sweep(bench: AblationBench, knob: str, values: Sequence[float], *, base: Kno
         raise ValueError(f"values is empty: give the {knob} values to sweep")
     base = Knobs() if base is None else base
     default = getattr(base, knob)
+    if knob == "k" and negatives == "density":
+        from debiasood.benchmark import density_rankings
+
+        # One kNN search for the largest k serves every k of the grid (the rankings are then stored).
+        density_rankings(bench.setup, [int(v) for v in values], store=bench.store)
     rows = []
     for value in values:
         knobs = dataclasses.replace(base, **{knob: type(default)(value)})

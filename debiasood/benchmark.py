@@ -75,35 +75,50 @@ def offline_setup(*, encoder: Any = None, corpus: Any = "dnm", corpus_step: int 
     return OfflineSetup(encoder, world, text, corpus, csp_pool(corpus) if csp else None, store)
 
 
-def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
-                      quotas: Mapping[str, float] | None = None, store: Any = None) -> np.ndarray:
-    """DNM's density selection from ``setup.corpus`` (indices into it), with the ranking cached on disk.
+def density_rankings(setup: OfflineSetup, ks: Sequence[int] = (100,), *, form: str = "paper",
+                     store: Any = None) -> dict[int, np.ndarray]:
+    """DNM's full density ranking of ``setup.corpus`` for each k: corpus rows, best first, nouns then adjectives.
 
-    The full density ranking of each part of speech (:func:`debiasood.mining.density_selection` with quotas
-    of 100%) is stored once per (encoder, corpus, k, form); any ``quotas`` (default: ViT-B/16's 23% nouns,
-    13% adjectives) then take the first ``int(quota * n_part)`` of each ranking, exactly what
-    ``density_selection`` with those quotas selects. First call ~30 s for the DNM corpus, then instant.
+    Each ranking is stored in the feature store once per (encoder, corpus, k, form). The ks not stored yet
+    come from ONE exact kNN search for the largest of them (:func:`debiasood.mining.density_statistics`):
+    ~30 s for the DNM corpus, whatever the number of ks.
     """
     import torch
 
     from debiasood.cache import FeatureKey, FeatureStore
+    from debiasood.mining import ADJECTIVE, NOUN, density_statistics, select_densest
+
+    store = store if store is not None else setup.store
+    store = store if store is not None else FeatureStore()
+    corpus, features = setup.corpus, np.asarray(setup.text["corpus_features"], dtype=np.float32)
+    keys = {int(k): FeatureKey(encoder_id=setup.encoder.id, kind="ranking", fingerprint=f"density/{form}/k={k}",
+                               content_sha256=corpus.fingerprint) for k in ks}
+    stored = {k: store.get(key) for k, key in keys.items()}
+    missing = [k for k, ranking in stored.items() if ranking is None]
+    if missing:
+        statistics = density_statistics(features, missing, form=form)
+        for k in missing:
+            full = select_densest(statistics[k], corpus.words, corpus.parts_of_speech,
+                                  quotas={NOUN: 1.0, ADJECTIVE: 1.0}, form=form)
+            stored[k] = store.get_or_compute(
+                keys[k], lambda full=full: torch.from_numpy(full.indices.astype(np.float32)).reshape(-1, 1))
+    return {k: ranking.numpy().ravel().astype(np.int64) for k, ranking in stored.items()}
+
+
+def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
+                      quotas: Mapping[str, float] | None = None, store: Any = None) -> np.ndarray:
+    """DNM's density selection from ``setup.corpus`` (indices into it), from the cached ranking.
+
+    ``quotas`` (default: ViT-B/16's 23% nouns, 13% adjectives) take the first ``int(quota * n_part)`` of each
+    part's ranking (:func:`density_rankings`), exactly what ``density_selection`` with those quotas selects.
+    First call ~30 s for the DNM corpus, then instant.
+    """
     from debiasood.mining import ADJECTIVE, DNM_QUOTAS, NOUN, check_quotas
 
     quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
     check_quotas(quotas)
-    corpus, features = setup.corpus, setup.text["corpus_features"]
-    key = FeatureKey(encoder_id=setup.encoder.id, kind="ranking", fingerprint=f"density/{form}/k={k}",
-                     content_sha256=corpus.fingerprint)
-
-    def rank() -> torch.Tensor:
-        full = density_selection(np.asarray(features, dtype=np.float32), corpus.words, corpus.parts_of_speech,
-                                 k=k, form=form, quotas={NOUN: 1.0, ADJECTIVE: 1.0})
-        return torch.from_numpy(full.indices.astype(np.float32)).reshape(-1, 1)
-
-    store = store if store is not None else setup.store
-    order = (store if store is not None else FeatureStore()).get_or_compute(key, rank).numpy().ravel()
-    order = order.astype(np.int64)
-    pos = np.asarray(corpus.parts_of_speech)[order]
+    order = density_rankings(setup, [k], form=form, store=store)[k]
+    pos = np.asarray(setup.corpus.parts_of_speech)[order]
     chosen = [order[pos == part][: int((pos == part).sum() * quotas[part])] for part in (NOUN, ADJECTIVE)
               if part in quotas]
     return np.concatenate(chosen)

@@ -251,6 +251,13 @@ class FeatureStore:
             self._write(data_path, sidecar_path, key, dtype, stored)
         return stored.float()
 
+    def get(self, key: FeatureKey, *, dtype: str = "float32") -> torch.Tensor | None:
+        """The stored features of ``key`` if a valid entry exists, else None (a damaged entry is then
+        reported and rebuilt by :meth:`get_or_compute`)."""
+        data_path = self.path_for(key, dtype)
+        features, _ = self._read(data_path, data_path.with_suffix(".json"), key, dtype)
+        return features
+
     def clear(self) -> int:
         """Delete every stored feature matrix; return how many entries were removed.
 

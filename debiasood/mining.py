@@ -263,14 +263,48 @@ def density_selection(
     (any device and dtype), ``backend="faiss"`` uses faiss' exact IndexFlatIP; ``"auto"`` takes faiss for CPU
     float32 tensors when it is installed. Both find the same neighbours up to float32 rounding.
     """
-    if form not in ("paper", "official"):
-        raise ValueError(f"form must be 'paper' or 'official', got {form!r}")
     candidates = _check_candidates(candidate_features, words, parts_of_speech, unit_norm=form == "paper")
-    check_int("k", k)
-    if k >= candidates.shape[0]:
-        raise ValueError(f"k={k} must be smaller than the number of candidates ({candidates.shape[0]})")
     quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
     check_quotas(quotas)
+    stat = density_statistics(candidates, [k], form=form, backend=backend, block_rows=block_rows)[k]
+    return select_densest(stat, words, parts_of_speech, quotas=quotas, form=form,
+                          decimals=_tie_decimals(candidates))
+
+
+def select_densest(statistic: np.ndarray, words: Sequence[str], parts_of_speech: Sequence[str], *,
+                   quotas: Mapping[str, float], form: str = "paper", decimals: int = 5) -> Selection:
+    """Keep ``int(quota * n_part)`` words of each part of speech by the density statistic (highest Rep in the
+    paper form, lowest rep in the official form), ties broken by word after rounding to ``decimals``."""
+    check_quotas(quotas)
+    eligible = np.ones(len(statistic), dtype=bool)
+    return _select_per_part(np.asarray(statistic), eligible, words, parts_of_speech, quotas, form == "paper",
+                            decimals)
+
+
+def density_statistics(
+    candidate_features: ArrayLike,
+    ks: Sequence[int],
+    *,
+    form: str = "paper",
+    backend: str = "auto",
+    block_rows: int | None = None,
+) -> dict[int, np.ndarray]:
+    """The density statistic of :func:`density_selection` (Rep, or the official rep) for several k at once.
+
+    One exact kNN search for the largest k serves every k: the neighbours come sorted, nearest first, so the
+    k nearest are a prefix of the k_max nearest. Returns ``{k: (N,) statistic}`` in float64.
+    """
+    if form not in ("paper", "official"):
+        raise ValueError(f"form must be 'paper' or 'official', got {form!r}")
+    candidates = as_float_tensor("candidate_features", candidate_features)
+    check_matrix("candidate_features", candidates, unit_norm=form == "paper")
+    ks = [int(k) for k in ks] if not isinstance(ks, (int, np.integer)) else [int(ks)]
+    if not ks:
+        raise ValueError("ks is empty: give at least one number of neighbours k")
+    for k in ks:
+        check_int("k", k)
+        if k >= candidates.shape[0]:
+            raise ValueError(f"k={k} must be smaller than the number of candidates ({candidates.shape[0]})")
     if backend not in ("auto", "torch", "faiss"):
         raise ValueError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
     if backend == "faiss" and not _faiss_available():
@@ -280,11 +314,11 @@ def density_selection(
                                        and candidates.dtype == torch.float32 and _faiss_available())
     norms = torch.linalg.vector_norm(candidates, dim=1)
     unit = candidates / norms[:, None]
-    values = _nearest_faiss(unit, norms, k, form) if use_faiss else _nearest_torch(unit, norms, k, form, block_rows)
-    stat = _density_statistic(values, norms, form)
-    eligible = np.ones(candidates.shape[0], dtype=bool)
-    return _select_per_part(stat, eligible, words, parts_of_speech, quotas, form == "paper",
-                            _tie_decimals(candidates))
+    k_max = max(ks)
+    values = (_nearest_faiss(unit, norms, k_max, form) if use_faiss
+              else _nearest_torch(unit, norms, k_max, form, block_rows))
+    extra = 0 if form == "paper" else 1  # the official form counts i itself among its k + 1 nearest
+    return {k: _density_statistic(values[:, : k + extra], norms, form) for k in ks}
 
 
 def csp_adjective_phrases(adjectives: Sequence[str], seed: int = 0) -> list[str]:

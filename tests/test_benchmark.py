@@ -145,3 +145,28 @@ def test_cli_negatives_lists_and_audits_each_rule(monkeypatch):
     assert {(r["rule"], r["pos"]) for r in json.loads(listed)} == {(r, p) for r in rows for p in ("noun", "adj")}
     bad = CliRunner().invoke(app, ["negatives", "--rule", "random"])
     assert bad.exit_code == 2 and "unknown --rule" in bad.output
+
+
+def test_density_rankings_serve_several_k_from_one_search(fake, tmp_path, monkeypatch):
+    from debiasood import mining
+    from debiasood.benchmark import OfflineSetup, density_rankings
+    from debiasood.cache import FeatureStore
+    from debiasood.corpus.corpora import LabelCorpus
+
+    world, text, words, pos = fake
+    corpus = LabelCorpus("fake", tuple(words), tuple(pos), tuple(words), tuple("noun.x" for _ in words))
+    setup = OfflineSetup(type("E", (), {"id": "fake-encoder"})(), world, text, corpus, None, FeatureStore(tmp_path))
+    full = {"noun": 1.0, "adj": 1.0}
+    expected = {k: mining.density_selection(text["corpus_features"], words, pos, k=k, quotas=full).indices
+                for k in (3, 10, 25)}
+    searches = []
+    real = mining.density_statistics
+    monkeypatch.setattr(mining, "density_statistics", lambda *a, **kw: searches.append(a[1]) or real(*a, **kw))
+    rankings = density_rankings(setup, [3, 10, 25])
+    assert searches == [[3, 10, 25]]  # one kNN search for every k
+    for k, ranking in rankings.items():
+        np.testing.assert_array_equal(ranking, expected[k])
+    density_rankings(setup, [10, 25])
+    assert searches == [[3, 10, 25]]  # stored: no new search
+    density_rankings(setup, [10, 40])
+    assert searches == [[3, 10, 25], [40]]  # only the missing k
