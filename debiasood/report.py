@@ -414,8 +414,8 @@ def plot_score_histograms(draw: ScoreDraw, methods: Sequence[str] | None = None,
     """One row per method, one column per OOD set: ID vs OOD score histograms, with the FPR95 threshold.
 
     Each method has its own axis (:func:`histogram_values`), covering the 0.5-99.5% quantiles of its values;
-    right = more ID everywhere. On a tail axis the bar at 7 gathers the scores equal to 1 in float32. The dashed line is the threshold keeping 95% of the ID images: the OOD mass to
-    its right is FPR95.
+    right = more ID everywhere. On a tail axis the bar at 7 gathers the scores equal to 1 in float32. The dashed
+    line is the threshold keeping 95% of the ID images: the OOD mass to its right is FPR95.
     """
     methods = _check_draw_methods(draw, methods)
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:

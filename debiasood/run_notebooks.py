@@ -14,8 +14,8 @@ which would otherwise silently drop every figure from the executed notebooks.
 from __future__ import annotations
 
 import argparse
-import html
 import ast
+import html
 import os
 import sys
 import time
