@@ -55,36 +55,6 @@ def _check_indices(name: str, indices: np.ndarray | Sequence[int], size: int) ->
     return array.astype(np.int64)
 
 
-def rows_of(features: np.ndarray, subset: np.ndarray) -> np.ndarray:
-    """The row of ``features`` that equals each row of ``subset`` exactly (how mined features map to words).
-
-    ``benchmark_text_features`` returns mined negatives as feature rows; this recovers their corpus indices.
-    Raises ValueError when a row of ``subset`` is missing from ``features`` or matches several rows.
-    """
-    features, subset = np.ascontiguousarray(features), np.ascontiguousarray(subset)
-    if features.ndim != 2 or subset.ndim != 2 or features.shape[1] != subset.shape[1]:
-        raise ValueError(f"features and subset must be 2-D with equal widths, got shapes {features.shape} "
-                         f"and {subset.shape}")
-    if features.dtype != subset.dtype:
-        raise ValueError(f"features ({features.dtype}) and subset ({subset.dtype}) must share a dtype")
-    where: dict[bytes, int] = {}
-    repeated: set[bytes] = set()
-    for i, row in enumerate(features):
-        key = row.tobytes()
-        if key in where:
-            repeated.add(key)
-        where[key] = i
-    out = np.empty(len(subset), dtype=np.int64)
-    for j, row in enumerate(subset):
-        key = row.tobytes()
-        if key not in where:
-            raise ValueError(f"subset row {j} is not a row of features")
-        if key in repeated:
-            raise ValueError(f"subset row {j} matches several rows of features")
-        out[j] = where[key]
-    return out
-
-
 def random_selection(parts_of_speech: Sequence[str], counts: Mapping[str, int], seed: int) -> np.ndarray:
     """``counts[pos]`` indices drawn uniformly without replacement among the words of each part of speech."""
     check_int("seed", seed, minimum=0)

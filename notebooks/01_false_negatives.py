@@ -101,8 +101,8 @@ print(f"corpus {corpus.name}: {len(corpus):,} words {corpus.counts()}; CSP pool 
 audit = audit_false_negatives(corpus, imagenet, max_hypernym_depth=MAX_HYPERNYM_DEPTH)
 pool_audit = audit_false_negatives(pool, imagenet, max_hypernym_depth=MAX_HYPERNYM_DEPTH)
 neglabel = neglabel_mining(text["corpus_features"], text["id_neglabel"], corpus.words, corpus.parts_of_speech)
-assert np.array_equal(neglabel.indices, fns.rows_of(text["corpus_features"], text["negatives"]))
-selected = {"NegLabel": neglabel.indices, "CSP": fns.rows_of(text["csp_features"], text["csp_negatives"]),
+assert np.array_equal(neglabel.indices, text["negative_indices"])  # re-mined for its criterion (the oracle)
+selected = {"NegLabel": neglabel.indices, "CSP": text["csp_negative_indices"],
             "DNM density": density_negatives(setup)}
 dnm_counts = fns.counts_by_part(corpus.parts_of_speech, selected["DNM density"])
 randoms = [fns.audit_selection(audit, fns.random_selection(corpus.parts_of_speech, dnm_counts, SEED + i), "random")

@@ -31,25 +31,6 @@ def unit(rng, n, d=8):
 # ---------------------------------------------------------------- selections and their audit
 
 
-def test_rows_of_recovers_a_permuted_subset():
-    rng = np.random.default_rng(0)
-    features = unit(rng, 50)
-    picked = rng.permutation(50)[:17]
-    assert np.array_equal(fns.rows_of(features, features[picked]), picked)
-
-
-@pytest.mark.parametrize("change, message", [
-    (lambda f, s: (f, s + 1), "not a row of features"),
-    (lambda f, s: (np.vstack([f, f[:1]]), s), "matches several rows"),
-    (lambda f, s: (f, s[:, :3]), "equal widths"),
-    (lambda f, s: (f, s.astype(np.float64)), "share a dtype"),
-])
-def test_rows_of_rejects_missing_ambiguous_or_mismatched_rows(change, message):
-    features = unit(np.random.default_rng(1), 10)
-    with pytest.raises(ValueError, match=message):
-        fns.rows_of(*change(features, features[:4].copy()))
-
-
 def test_random_selection_keeps_counts_per_part_of_speech_and_is_seeded():
     pos = ["noun"] * 30 + ["adj"] * 10
     picked = fns.random_selection(pos, {"noun": 7, "adj": 3}, seed=5)
