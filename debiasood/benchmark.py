@@ -124,6 +124,29 @@ def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
     return np.concatenate(chosen)
 
 
+def method_negatives(text: Mapping[str, np.ndarray], method: str,
+                     density_indices: Sequence[int] | None = None) -> np.ndarray | None:
+    """The negative-label text features a benchmark method scores with (None for MCM).
+
+    ``text`` is :func:`debiasood.world.benchmark_text_features`' output; DNM's negatives are the rows
+    ``density_indices`` of ``text["corpus_features"]`` (e.g. :func:`density_negatives`).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    rule = METHODS[method][0]
+    if rule is None:
+        return None
+    if rule == "density":
+        if density_indices is None:
+            raise ValueError(f"method {method!r} needs density_indices (debiasood.benchmark.density_negatives)")
+        return np.asarray(text["corpus_features"])[np.asarray(density_indices)]
+    key = {"neglabel": "negatives", "csp": "csp_negatives"}[rule]
+    if key not in text:
+        hint = ": call benchmark_text_features(csp=True)" if rule == "csp" else ""
+        raise ValueError(f"method {method!r} needs text[{key!r}]{hint}")
+    return np.asarray(text[key])
+
+
 def simulated_benchmark(
     world: Any,
     text: Mapping[str, np.ndarray],
@@ -154,19 +177,14 @@ def simulated_benchmark(
         raise ValueError(f"unknown or unsized set(s) {missing or 'none given'}; the world has {', '.join(world.sets)}")
     images = {name: world.images(name, sizes[name], seed=seed).features for name in (world.id_set, *ood_sets)}
     ood = {name: images[name] for name in ood_sets}
-    rules = {METHODS[m][0] for m in methods} - {None}
-    negatives = {}
-    if "neglabel" in rules:
-        negatives["neglabel"] = text["negatives"]
-    if "csp" in rules:
-        if "csp_negatives" not in text:
-            raise ValueError("method 'csp' needs text['csp_negatives']: call benchmark_text_features(csp=True)")
-        negatives["csp"] = text["csp_negatives"]
-    if "density" in rules:
-        if density_indices is None:
-            density_indices = density_selection(np.asarray(text["corpus_features"], dtype=np.float32), words,
-                                                parts_of_speech).indices
-        negatives["density"] = np.asarray(text["corpus_features"])[np.asarray(density_indices)]
+    if any(METHODS[m][0] == "density" for m in methods) and density_indices is None:
+        density_indices = density_selection(np.asarray(text["corpus_features"], dtype=np.float32), words,
+                                            parts_of_speech).indices
+    negatives = {}  # by mining rule: dnm and dnm-official share one array
+    for method in methods:
+        rule = METHODS[method][0]
+        if rule is not None and rule not in negatives:
+            negatives[rule] = method_negatives(text, method, density_indices)
     rows = []
     for method in methods:
         rule, score = METHODS[method]

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from debiasood.benchmark import METHODS
+from debiasood.benchmark import METHODS, method_negatives
 from debiasood.evaluate import SCORES, ScoreSettings
 from debiasood.metrics import METRIC_NAMES, average_metrics, ood_metrics
 from debiasood.tables import render
@@ -251,24 +251,6 @@ class ScoreDraw:
         by_set = self.scores[method]
         per_set = {s: ood_metrics(by_set[self.id_set], by_set[s]) for s in self.ood_sets}
         return {**per_set, "average": average_metrics(per_set)}
-
-
-def method_negatives(text: Mapping[str, np.ndarray], method: str,
-                     density_indices: Sequence[int] | None = None) -> np.ndarray | None:
-    """The negative-label text features a benchmark method scores with (None for MCM), as in simulated_benchmark."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
-    rule = METHODS[method][0]
-    if rule is None:
-        return None
-    if rule == "density":
-        if density_indices is None:
-            raise ValueError(f"method {method!r} needs density_indices (debiasood.benchmark.density_negatives)")
-        return np.asarray(text["corpus_features"])[np.asarray(density_indices)]
-    key = {"neglabel": "negatives", "csp": "csp_negatives"}[rule]
-    if key not in text:
-        raise ValueError(f"method {method!r} needs text[{key!r}]")
-    return np.asarray(text[key])
 
 
 def score_draw(world: Any, text: Mapping[str, np.ndarray], images: Mapping[str, np.ndarray], *,
