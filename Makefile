@@ -20,7 +20,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 EXECUTED  := $(patsubst notebooks/%.py,book/generated/%.ipynb,$(NOTEBOOKS))
 PACKAGE   := $(shell find debiasood -name '*.py')
 PAGES     := $(wildcard book/*.md book/*.bib book/*.svg book/_extra/*)
-# Extra arguments for debiasood.run_notebooks, e.g. `make notebooks NOTEBOOK_ARGS=--smoke`.
+# Extra arguments for debiasood.book.run_notebooks, e.g. `make notebooks NOTEBOOK_ARGS=--smoke`.
 # Changing them does not invalidate executed notebooks: use `make -B notebooks`.
 NOTEBOOK_ARGS ?=
 PYTEST_ARGS   ?=
@@ -72,12 +72,12 @@ notebooks: $(EXECUTED)
 
 # A notebook is executed again when its source or any module of the package changes.
 book/generated/%.ipynb: notebooks/%.py $(PACKAGE) | setup
-	$(OFFLINE) $(PY) -m debiasood.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
+	$(OFFLINE) $(PY) -m debiasood.book.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
 
 # The parameter tables of book/reproduce.md, read from the notebooks' parameters cells.
 book/generated/parameters.md: $(NOTEBOOKS) debiasood/run_notebooks.py debiasood/nb.py | setup
 	mkdir -p book/generated
-	$(PY) -m debiasood.run_notebooks --describe $(NOTEBOOKS) > $@
+	$(PY) -m debiasood.book.run_notebooks --describe $(NOTEBOOKS) > $@
 
 # A fresh build every time (it takes seconds): --all makes Sphinx reread every page, or a warning from a
 # previous failed build would go unnoticed, and removing the old site drops pages that no longer exist.

@@ -21,10 +21,10 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_time, machine, unit_rows  # noqa: E402
+from _common import best_time, machine, unit_rows
 
-from debiasood import dnm_score, neglabel_score, partition_negatives  # noqa: E402
-from debiasood.scores import DEFAULT_CHUNK_ELEMENTS  # noqa: E402
+from debiasood import dnm_score, neglabel_score, partition_negatives
+from debiasood.core.scores import DEFAULT_CHUNK_ELEMENTS
 
 
 def bare_product(images: torch.Tensor, text: torch.Tensor) -> None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine  # noqa: E402
+from _common import machine
 
 METHODS = ("mcm", "neglabel", "csp", "dnm")
 
@@ -33,11 +33,11 @@ def main() -> None:
     parser.add_argument("--sizes", choices=["full", "smoke"], default="full")
     args = parser.parse_args()
 
-    from debiasood.benchmark import density_negatives, offline_setup, simulated_benchmark
-    from debiasood.cache import FeatureStore
-    from debiasood.encoders import SentenceTransformerEncoder
-    from debiasood.tables import render
-    from debiasood.world import BENCHMARK_SIZES, SMOKE_SIZES
+    from debiasood.book.tables import render
+    from debiasood.data.encoders import SentenceTransformerEncoder
+    from debiasood.data.feature_store import FeatureStore
+    from debiasood.world.offline import density_negatives, offline_setup, simulated_benchmark
+    from debiasood.world.simulated import BENCHMARK_SIZES, SMOKE_SIZES
 
     encoder = SentenceTransformerEncoder()
     sizes = BENCHMARK_SIZES if args.sizes == "full" else SMOKE_SIZES

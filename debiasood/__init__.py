@@ -1,58 +1,51 @@
 """debiasood: the reproducible companion to "Debiased Negative Mining Improves Out-of-distribution Detection
 with Pre-trained Vision-Language Models" (Peng, Zhang, Lu, Fang; KDD 2026).
 
-The core is pure functions over embeddings (every score: HIGHER = MORE IN-DISTRIBUTION):
+The package is in layers; each imports only the layers before it:
 
-- :mod:`debiasood.scores`: MCM, NegLabel's grouped score, DNM (general and official closed form);
-- :mod:`debiasood.mining`: NegLabel's percentile mining, DNM's density selection, CSP's pool;
-- :mod:`debiasood.metrics`: AUROC, AUPR-In/Out, FPR95 in the paper and OpenOOD conventions, bootstrap CIs;
-- :mod:`debiasood.partition`: the seeded grouping of negatives, shared by ID and every OOD set.
+- :mod:`debiasood.core`: pure functions over embeddings (every score: HIGHER = MORE IN-DISTRIBUTION):
+  scores (MCM, NegLabel, DNM), mining (one selection routine, several rules), metrics (paper and OpenOOD
+  conventions, bootstrap and paired intervals), the partition of the negatives, the method registry and the
+  one evaluation layer;
+- :mod:`debiasood.data`: WordNet 3.0 and the label corpora, label sets, the false-negative audit, encoders
+  (open_clip, sentence-transformers; imported lazily), the feature store, image datasets and feature bundles;
+- :mod:`debiasood.world`: the simulated vision-language world and the toy world of the derivation;
+- :mod:`debiasood.book`: one module per chapter of the book, the notebook helpers and the papermill runner;
+- :mod:`debiasood.app`: the command line and the real-data pipeline.
 
-Around it (import from the subpackage; heavy libraries load only when used):
-
-- :mod:`debiasood.corpus`: WordNet 3.0 offline, label corpora (presets), benchmark label sets, and the
-  false-negative ground truth;
-- :mod:`debiasood.encoders`: the encoder protocol, open_clip and sentence-transformers backends, prompts;
-- :mod:`debiasood.cache`: the on-disk feature store;
-- :mod:`debiasood.toy_world` and :mod:`debiasood.derivation`: the controlled world of the derivation notebook;
-- :mod:`debiasood.nb` and :mod:`debiasood.run_notebooks`: notebook helpers and the papermill runner.
+The names below are the core's public API. They load on first use (PEP 562), so ``import debiasood`` costs
+almost nothing and never imports torch, an encoder or a dataset module until a function is asked for.
 """
 
-from debiasood.metrics import average_metrics, bootstrap_ci, ood_metrics, ood_metrics_from_labels
-from debiasood.mining import Selection, csp_adjective_phrases, csp_mining, density_selection, neglabel_mining
-from debiasood.partition import partition_negatives
-from debiasood.scores import (
-    NonPositivePartitionWarning,
-    dnm_closed_form_score,
-    dnm_coefficient,
-    dnm_safe_tau,
-    dnm_score,
-    l2_normalize,
-    mcm_score,
-    neglabel_score,
-    perturbed_positives,
-)
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "NonPositivePartitionWarning",
-    "Selection",
-    "average_metrics",
-    "bootstrap_ci",
-    "csp_adjective_phrases",
-    "csp_mining",
-    "density_selection",
-    "dnm_closed_form_score",
-    "dnm_coefficient",
-    "dnm_safe_tau",
-    "dnm_score",
-    "l2_normalize",
-    "mcm_score",
-    "neglabel_mining",
-    "neglabel_score",
-    "ood_metrics",
-    "ood_metrics_from_labels",
-    "partition_negatives",
-    "perturbed_positives",
-]
+_API = {
+    "debiasood.core.metrics": ("average_metrics", "bootstrap_ci", "ood_metrics", "ood_metrics_from_labels"),
+    "debiasood.core.mining": ("Selection", "csp_adjective_phrases", "csp_mining", "density_selection",
+                              "neglabel_mining"),
+    "debiasood.core.partition": ("partition_negatives",),
+    "debiasood.core.scores": ("NonPositivePartitionWarning", "dnm_closed_form_score", "dnm_coefficient",
+                              "dnm_safe_tau", "dnm_score", "l2_normalize", "mcm_score", "neglabel_score",
+                              "perturbed_positives"),
+}
+_HOME = {name: module for module, names in _API.items() for name in names}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'debiasood' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+

@@ -1,5 +1,5 @@
 """`python -m debiasood ...` runs the command line, like the `debiasood` console script."""
 
-from debiasood.cli import main
+from debiasood.app.cli import main
 
 main()

@@ -22,7 +22,7 @@ NUM_ID_IMAGES = 5000  # simulated ImageNet-1K images scored with mined and oracl
 NUM_OOD_IMAGES = 1000  # simulated images per OOD set (iNaturalist, SUN, Places, Textures)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -54,22 +54,24 @@ if SMOKE:
 # The words, their synsets and the audit are **real WordNet 3.0**. The mining runs on the offline world's text
 # side: **MiniLM** embeddings of those words, not CLIP's, so each selection is what the rule does in MiniLM's
 # text space. The image scores of {ref}`sec-01-scores` come from the **simulated** world of
-# `debiasood.world` (synthetic image embeddings), never from CLIP. Reported CLIP ViT-B/16 numbers are quoted
+# `debiasood.world.simulated` (synthetic image embeddings), never from CLIP. Reported CLIP ViT-B/16 numbers are quoted
 # beside them and marked as reported.
 # ```
 
 # %%
 # %matplotlib inline
-import numpy as np  # noqa: E402
-from IPython.display import Markdown, display  # noqa: E402
+import numpy as np
+from IPython.display import Markdown, display
 
-from debiasood import false_negative_study as fns  # noqa: E402
-from debiasood.benchmark import density_negatives, offline_setup  # noqa: E402
-from debiasood.corpus import audit_false_negatives, get_label_set, load_corpus  # noqa: E402
-from debiasood.evaluate import ScoreSettings  # noqa: E402
-from debiasood.mining import ADJECTIVE, NOUN, neglabel_mining  # noqa: E402
-from debiasood.tables import render  # noqa: E402
-from debiasood.world import OOD_SETS, REPORTED_FPR95  # noqa: E402
+from debiasood.book import false_negatives as fns
+from debiasood.book.tables import render
+from debiasood.core.evaluation import ScoreSettings
+from debiasood.core.mining import ADJECTIVE, NOUN, neglabel_mining
+from debiasood.data.audit import audit_false_negatives
+from debiasood.data.corpora import load_corpus
+from debiasood.data.label_sets import get_label_set
+from debiasood.world.offline import density_negatives, offline_setup
+from debiasood.world.simulated import OOD_SETS, REPORTED_FPR95
 
 setup = offline_setup(corpus_step=CORPUS_STEP)
 imagenet = get_label_set("imagenet1k")

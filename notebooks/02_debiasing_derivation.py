@@ -30,7 +30,7 @@ NUM_PARTITIONS = 10  # random partitions per number of groups G for the score's 
 HAZARD_NUM_ID_CLASSES = 10  # K of the hazard world (as ImageNet-10): a is -5.5 at Q 120 and tau 0.5
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -58,16 +58,17 @@ if SMOKE:
 #
 # ```{note}
 # Every number on this page comes from a **synthetic, controlled world** of random unit vectors
-# (`debiasood.toy_world`), **not from CLIP**. It checks algebra and estimators, whose truth can be known
+# (`debiasood.world.toy`), **not from CLIP**. It checks algebra and estimators, whose truth can be known
 # only in such a world; it says nothing about benchmark numbers.
 # ```
 
 # %%
 # %matplotlib inline
-import numpy as np  # noqa: E402
+import numpy as np
 
-from debiasood import derivation, dnm_coefficient, dnm_safe_tau  # noqa: E402
-from debiasood.toy_world import make_toy_world  # noqa: E402
+from debiasood import dnm_coefficient, dnm_safe_tau
+from debiasood.book import derivation
+from debiasood.world.toy import make_toy_world
 
 NUM_GROUPS = NUM_WILD_LABELS // GROUP_SIZE
 WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_labels": NUM_WILD_LABELS,
@@ -203,7 +204,7 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # %% [markdown]
 # ## A toy world where the truth is known
 #
-# `debiasood.toy_world.make_toy_world` draws $K$ ID class directions (the ID label embeddings), OOD
+# `debiasood.world.toy.make_toy_world` draws $K$ ID class directions (the ID label embeddings), OOD
 # concept directions, ID and OOD images around them, and a mined corpus with an exact share $\tau^*$ of true
 # negatives (labels around OOD concepts) and $1-\tau^*$ of false negatives (labels close to an ID label). The
 # false negatives are distributed exactly as the paper's perturbed positives with a known $\sigma$, so
@@ -311,7 +312,7 @@ derivation.plot_hazard_map(hmap, tau_marker=TAU_TRUE)
 #
 # A second world, identical except that it has $K$ = {glue:text}`hazard_k` ID classes, is scored with the same
 # partition by the official DNM (`clamp=False`; its `NonPositivePartitionWarning` is caught and counted inside
-# `debiasood.derivation.clamp_comparison`, nowhere else), by the clamped DNM and by NegLabel. The pairs
+# `debiasood.book.derivation.clamp_comparison`, nowhere else), by the clamped DNM and by NegLabel. The pairs
 # with $Z_g \le 0$ are also counted independently, from $a S_{ID} + N_g \le 0$.
 
 # %%

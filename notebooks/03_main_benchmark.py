@@ -22,7 +22,7 @@ WRITE_RESULTS = True  # write the main table to RESULTS_DIR/main_benchmark.{md,c
 RESULTS_DIR = "../results"  # relative to this notebook's folder (papermill runs in notebooks/)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -53,23 +53,24 @@ if SMOKE:
 #
 # ```{note}
 # Every measured number on this page is **simulated**: MiniLM text features (a real text encoder) and
-# synthetic image embeddings from `debiasood.world`, never CLIP. The world was calibrated on two reported
+# synthetic image embeddings from `debiasood.world.simulated`, never CLIP. The world was calibrated on two reported
 # anchors only (the average FPR95 of MCM and of NegLabel); everything else, CSP and DNM included, is a
 # prediction of that world. The numbers beside ours marked **reported (CLIP ViT-B/16)** are the papers'
-# (SPEC.md section 6), typed in `debiasood.report.REPORTED` and `debiasood.report.REPORTED_DNM`, never measured
+# (SPEC.md section 6), typed in `debiasood.book.main_benchmark.REPORTED` and
+# `debiasood.book.main_benchmark.REPORTED_DNM`, never measured
 # here.
 # ```
 
 # %%
 # %matplotlib inline
-from IPython.display import Markdown  # noqa: E402
+from IPython.display import Markdown
 
-from debiasood import report  # noqa: E402
-from debiasood.benchmark import density_negatives, offline_setup, simulated_benchmark  # noqa: E402
-from debiasood.evaluate import ScoreSettings  # noqa: E402
-from debiasood.scores import dnm_coefficient  # noqa: E402
-from debiasood.tables import render  # noqa: E402
-from debiasood.world import ID_SET, OOD_SETS  # noqa: E402
+from debiasood.book import main_benchmark as report
+from debiasood.book.tables import render
+from debiasood.core.evaluation import ScoreSettings
+from debiasood.core.scores import dnm_coefficient
+from debiasood.world.offline import density_negatives, offline_setup, simulated_benchmark
+from debiasood.world.simulated import ID_SET, OOD_SETS
 
 METHODS = ("mcm", "neglabel", "csp", "dnm", "dnm-official")
 GROUPED = METHODS[1:]
@@ -81,7 +82,7 @@ SETTINGS = ScoreSettings(seed=PARTITION_SEED)
 # ## Five methods, three sets of negatives, one world
 #
 # Each method is a rule that mines negative labels from the corpus and a score over them
-# (`debiasood.benchmark.METHODS`): MCM needs no negatives; NegLabel and CSP mine with NegLabel's percentile rule
+# (`debiasood.world.offline.METHODS`): MCM needs no negatives; NegLabel and CSP mine with NegLabel's percentile rule
 # (CSP on its larger pool of nouns and "adjective + superclass" phrases, with its 0.95 exclusion) and score with
 # NegLabel's grouped score; both DNM forms keep the densest corpus labels (the paper's Step 1, $k = 100$, quotas
 # 23% of nouns and 13% of adjectives) and score with DNM's debiased score at $\tau = 0.5$, $G = 100$,
@@ -89,7 +90,7 @@ SETTINGS = ScoreSettings(seed=PARTITION_SEED)
 #
 # **CSP in this world** uses NegLabel's single prompts ("the nice {}" for nouns, "This is a {} photo" for the
 # phrases) instead of CSP's 8- and 4-template prompt ensembles: the ensembles are about 412k MiniLM prompts,
-# some 18 minutes on a 2-core CPU (see `debiasood.world.benchmark_text_features`). CSP's pool, phrases,
+# some 18 minutes on a 2-core CPU (see `debiasood.world.simulated.benchmark_text_features`). CSP's pool, phrases,
 # exclusion and mining rule are its own.
 
 # %%
@@ -105,7 +106,7 @@ print(f"images: {SIZES[ID_SET]:,} ID + {sum(SIZES[s] for s in OOD_SETS):,} OOD (
 # (sec-03-table)=
 # ## The main table: simulated beside reported
 #
-# `debiasood.benchmark.simulated_benchmark` draws the images once, scores them with every method (one seeded
+# `debiasood.world.offline.simulated_benchmark` draws the images once, scores them with every method (one seeded
 # partition of the negatives, shared by the ID set and every OOD set) and computes FPR95, AUROC, AUPR-In and
 # AUPR-Out in the paper convention (ID positive; FPR95 at the threshold whose ID recall is nearest 95%), with
 # a stratified bootstrap interval per OOD set. Below, each method's simulated row sits above the reported CLIP
@@ -121,7 +122,7 @@ Markdown(render(report.main_table_rows(rows)))
 # %% [markdown]
 # The simulated averages of MCM and NegLabel are close to their reported values by construction (they are the
 # world's calibration anchors). The per-set pattern is the world's own and differs from CLIP's
-# (see `debiasood.world.FITTED_MINILM["known_gaps"]`): Textures comes out easier than reported and SUN and
+# (see `debiasood.world.simulated.FITTED_MINILM["known_gaps"]`): Textures comes out easier than reported and SUN and
 # Places harder, for every method, and iNaturalist much harder for the negative-label methods. Read the table
 # for orderings and gaps between methods, not for absolute per-set values.
 

@@ -20,7 +20,7 @@ CORPUS_STEP = 1  # keep every n-th word of every corpus (SMOKE: 10, a 1/10 corpu
 COARSE_GRIDS = False  # sweep every other grid point only (SMOKE)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -49,7 +49,7 @@ if SMOKE:
 #
 # ```{note}
 # Every number on this page is **simulated**: the MiniLM text encoder (real) and synthetic image embeddings
-# (`debiasood.world`, fitted to the reported MCM and NegLabel averages, never to DNM), ImageNet-1K as ID
+# (`debiasood.world.simulated`, fitted to the reported MCM and NegLabel averages, never to DNM), ImageNet-1K as ID
 # against iNaturalist, SUN, Places and Textures. They are **not CLIP numbers**; reported CLIP ViT-B/16 numbers
 # appear only where marked "reported (CLIP ViT-B/16)". Metrics are averages over the four OOD sets (paper
 # convention, percent). To fit about 60 evaluations in the time budget, every draw is smaller than the
@@ -59,14 +59,14 @@ if SMOKE:
 
 # %%
 # %matplotlib inline
-import math  # noqa: E402
+import math
 
-from IPython.display import display  # noqa: E402
+from IPython.display import display
 
-from debiasood import ablations  # noqa: E402
-from debiasood.ablations import AblationBench, Knobs  # noqa: E402
-from debiasood.benchmark import offline_setup  # noqa: E402
-from debiasood.world import OOD_SETS, REPORTED_FPR95  # noqa: E402
+from debiasood.book import ablations
+from debiasood.book.ablations import AblationBench, Knobs
+from debiasood.world.offline import offline_setup
+from debiasood.world.simulated import OOD_SETS, REPORTED_FPR95
 
 setup = offline_setup(corpus_step=CORPUS_STEP, csp=False)
 SIZES = {"imagenet1k": ID_IMAGES, **{name: OOD_IMAGES for name in OOD_SETS}}

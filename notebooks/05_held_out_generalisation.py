@@ -26,7 +26,7 @@ NUM_RESAMPLES = 500  # paired bootstrap resamples of every gain
 CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all ~57k words)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -55,21 +55,21 @@ if SMOKE:
 # 6. where the gain holds, vanishes or flips ({ref}`sec-05-summary`).
 #
 # ```{note}
-# Every number on this page comes from the **simulated offline world** (`debiasood.world`): real MiniLM text
+# Every number on this page comes from the **simulated offline world** (`debiasood.world.simulated`): real MiniLM text
 # features and **synthetic** image embeddings, with parameters fitted on ImageNet-1K only. None of them is a
 # CLIP number. Reported CLIP ViT-B/16 numbers appear beside them only where marked "reported".
 # ```
 
 # %%
 # %matplotlib inline
-import numpy as np  # noqa: E402
-from IPython.display import Markdown  # noqa: E402
+import numpy as np
+from IPython.display import Markdown
 
-from debiasood import generalisation as gen  # noqa: E402
-from debiasood import tables  # noqa: E402
-from debiasood.benchmark import density_negatives, offline_setup  # noqa: E402
-from debiasood.scores import DEFAULT_NUM_GROUPS, DEFAULT_TAU_NEG, dnm_coefficient  # noqa: E402
-from debiasood.world import ID_SET, OOD_SETS  # noqa: E402
+from debiasood.book import held_out as gen
+from debiasood.book import tables
+from debiasood.core.scores import DEFAULT_NUM_GROUPS, DEFAULT_TAU_NEG, dnm_coefficient
+from debiasood.world.offline import density_negatives, offline_setup
+from debiasood.world.simulated import ID_SET, OOD_SETS
 
 setup = offline_setup(corpus_step=CORPUS_STEP, csp=False)
 density = density_negatives(setup)

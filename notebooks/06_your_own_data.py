@@ -28,7 +28,7 @@ DEMO_IMAGES_PER_CLASS = 40  # generated images per ID class (demo dataset only)
 DEMO_OOD_IMAGES = 100  # generated images per OOD set (demo dataset only)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -37,7 +37,7 @@ if SMOKE:
 # %% [markdown]
 # # Your own data: from image folders to a results table
 #
-# **Claim.** One call, `debiasood.pipeline.evaluate_folders`, takes a folder of ID images sorted into class
+# **Claim.** One call, `debiasood.app.pipeline.evaluate_folders`, takes a folder of ID images sorted into class
 # folders, a class-names file and folders of OOD images through a real open_clip model, the feature cache,
 # negative mining and the scores to a table of OOD metrics, and reports every image it could not read.
 #
@@ -71,17 +71,18 @@ if SMOKE:
 
 # %%
 # %matplotlib inline
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import tempfile
+import time
 
-import torch  # noqa: E402
-from IPython.display import Markdown, display  # noqa: E402
+import torch
+from IPython.display import Markdown, display
 
-from debiasood import dnm_coefficient, dnm_safe_tau, pipeline  # noqa: E402
-from debiasood.cache import FeatureStore  # noqa: E402
-from debiasood.datasets.demo import write_demo_dataset  # noqa: E402
-from debiasood.evaluate import ScoreSettings  # noqa: E402
-from debiasood.tables import render  # noqa: E402
+from debiasood import dnm_coefficient, dnm_safe_tau
+from debiasood.app import pipeline
+from debiasood.book.tables import render
+from debiasood.core.evaluation import ScoreSettings
+from debiasood.data.datasets.demo import write_demo_dataset
+from debiasood.data.feature_store import FeatureStore
 
 if IMAGE_ROOT:
     if not OOD_ROOTS:
@@ -101,9 +102,9 @@ data = pipeline.load_folders(id_root, ood_roots, names_file)
 # display name the prompts use ("a photo of a {name}"), either as `<folder> <display name>` lines or one name per
 # line in sorted folder order; without it the folder names are used. Each OOD set is a folder of images, flat
 # or with subfolders, named in `OOD_ROOTS` as `name=path`. Hidden files are ignored, and loose images next to
-# class folders are an error rather than silently dropped (`debiasood.datasets.image_folder_dataset`).
+# class folders are an error rather than silently dropped (`debiasood.data.datasets.image_folder_dataset`).
 #
-# Here, with `IMAGE_ROOT` empty, `debiasood.datasets.demo.write_demo_dataset` generates such a tree (once; later
+# Here, with `IMAGE_ROOT` empty, `debiasood.data.datasets.demo.write_demo_dataset` generates such a tree (once; later
 # runs reuse it), with one file in it deliberately cut in half:
 
 # %%
@@ -120,7 +121,7 @@ pipeline.plot_examples(data, title="Generated demo images" if not IMAGE_ROOT els
 # ## Unreadable images are skipped, counted and reported
 #
 # `pipeline.extract_folder_features` runs every image of every set through the model's image tower
-# (`debiasood.datasets.extract_image_features`: open_clip's own preprocessing, batches, checksummed chunks that
+# (`debiasood.data.datasets.extract_image_features`: open_clip's own preprocessing, batches, checksummed chunks that
 # a killed run resumes from). A file that cannot be decoded (empty, truncated, not an image) does not stop the
 # run: it is left out, and every such file is listed with the reason, here as a table (`on_unreadable="report"`;
 # the default `"warn"` also emits a warning, and `"fail"` stops at the first one). This first pass writes to a
@@ -244,11 +245,11 @@ if group_size:
 #
 # Everything above is parameterised; nothing needs editing. With real weights, give the open_clip
 # architecture and either a pretrained tag or a local checkpoint file, and the whole corpus (`CORPUS_STEP 1`).
-# `debiasood.run_notebooks` checks every parameter's name and type before it starts, and runs offline: a tag's
+# `debiasood.book.run_notebooks` checks every parameter's name and type before it starts, and runs offline: a tag's
 # weights must already be in the local Hugging Face cache (or give the checkpoint file's path).
 #
 # ```bash
-# .venv/bin/python -m debiasood.run_notebooks notebooks/06_your_own_data.py --output-dir out \
+# .venv/bin/python -m debiasood.book.run_notebooks notebooks/06_your_own_data.py --output-dir out \
 #     -p IMAGE_ROOT /data/birds/images -p CLASS_NAMES_FILE /data/birds/class_names.txt \
 #     -p OOD_ROOTS "textures=/data/dtd/images,places=/data/Places" \
 #     -p MODEL ViT-B-16 -p PRETRAINED openai -p CORPUS_STEP 1

@@ -23,7 +23,7 @@ CAL_ALIGN_GRID = "0.3, 0.5, 0.7"  # align_min values tried by the calibration (s
 CAL_OVERLAP_GRID = "0.6, 1.2, 1.8"  # overlap values tried by the calibration (stored fit: 1.2)
 
 # %%
-from debiasood import nb  # noqa: E402 (the parameters cell comes first)
+from debiasood.book import nb
 
 PARAMS = nb.check_parameters()
 if SMOKE:
@@ -38,7 +38,7 @@ if SMOKE:
 # top-1 in CLIP's range, but not CLIP's per-set pattern: read its numbers for orderings and mechanisms, not for
 # absolute values.
 #
-# Every other page of this book that shows benchmark numbers without a GPU runs on `debiasood.world`: the text
+# Every other page of this book that shows benchmark numbers without a GPU runs on `debiasood.world.simulated`: the text
 # side is a real sentence encoder (MiniLM all-MiniLM-L6-v2, 384-d) and the image side is synthetic. This page
 # opens that box:
 #
@@ -50,19 +50,19 @@ if SMOKE:
 #
 # ```{note}
 # Every measured number on this page is **simulated**: MiniLM text features and synthetic image embeddings
-# from `debiasood.world`, at reduced image counts (parameters above). The CLIP numbers beside them are
+# from `debiasood.world.simulated`, at reduced image counts (parameters above). The CLIP numbers beside them are
 # **reported (CLIP ViT-B/16)** numbers from the papers (SPEC.md section 6), never measured here. The "stored"
-# numbers come from the fit recorded in `debiasood.world.FITTED_MINILM` (full benchmark size, also simulated).
+# numbers come from the fit recorded in `debiasood.world.simulated.FITTED_MINILM` (full benchmark size, also simulated).
 # ```
 
 # %%
 # %matplotlib inline
-from IPython.display import Markdown  # noqa: E402
+from IPython.display import Markdown
 
-from debiasood import tables  # noqa: E402
-from debiasood import world as W  # noqa: E402
-from debiasood import world_figures as wf  # noqa: E402
-from debiasood.benchmark import offline_setup  # noqa: E402
+from debiasood.book import simulated_world as wf
+from debiasood.book import tables
+from debiasood.world import simulated as W
+from debiasood.world.offline import offline_setup
 
 setup = offline_setup(corpus_step=CORPUS_STEP)
 text = setup.text
@@ -81,7 +81,7 @@ print(f"fitted parameters: {setup.world.params}")
 # built in four steps.
 #
 # **1. Concept direction.** The caption centroid over the eight templates $t_1..t_8$ of
-# `debiasood.world.CAPTION_TEMPLATES` ("a bad photo of a {}.", "the origami {}.", ...), filled with the
+# `debiasood.world.simulated.CAPTION_TEMPLATES` ("a bad photo of a {}.", "the origami {}.", ...), filled with the
 # concept's caption name ("{} plant" for iNaturalist species, "{} texture" for DTD classes):
 #
 # ```{math}
@@ -185,7 +185,8 @@ wf.plot_alignment(fitted, bins=ALIGNMENT_BINS)
 #
 # The world has six parameters. `noise` is fixed at 1, $a_{max}$ at 1 and the number of neighbours at 5. The
 # other three are fitted by
-# `debiasood.world.calibrate`, against numbers reported for CLIP ViT-B/16 on ImageNet-1K as ID and nothing else:
+# `debiasood.world.simulated.calibrate`, against numbers reported for CLIP ViT-B/16 on ImageNet-1K as ID and
+# nothing else:
 #
 # - `confusion`, by bisection, so that the zero-shot top-1 of the ID images against "a photo of a {}" is 66%
 #   (reported (CLIP ViT-B/16): about 64-68%);

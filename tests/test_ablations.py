@@ -1,4 +1,4 @@
-"""debiasood.ablations on a small fake world: knobs, the 2 x 2 effects, sweeps, other corpora, figures."""
+"""debiasood.book.ablations on a small fake world: knobs, the 2 x 2 effects, sweeps, other corpora, figures."""
 
 import zlib
 
@@ -7,16 +7,16 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from debiasood import ablations
-from debiasood.ablations import AblationBench, Knobs
-from debiasood.benchmark import OfflineSetup
-from debiasood.cache import FeatureStore
-from debiasood.corpus.corpora import LabelCorpus
-from debiasood.metrics import ood_metrics
-from debiasood.mining import density_selection
-from debiasood.partition import partition_negatives
-from debiasood.scores import dnm_score, neglabel_score
-from debiasood.world import SemanticWorld
+from debiasood.book import ablations
+from debiasood.book.ablations import AblationBench, Knobs
+from debiasood.core.metrics import ood_metrics
+from debiasood.core.mining import density_selection
+from debiasood.core.partition import partition_negatives
+from debiasood.core.scores import dnm_score, neglabel_score
+from debiasood.data.corpora import LabelCorpus
+from debiasood.data.feature_store import FeatureStore
+from debiasood.world.offline import OfflineSetup
+from debiasood.world.simulated import SemanticWorld
 
 D = 24
 SIZES = {"imagenet1k": 300, "inaturalist": 80, "sun": 80, "places": 80, "textures": 80}

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import debiasood.world as world_module
-from debiasood.benchmark import simulated_benchmark
-from debiasood.cli import app
-from debiasood.evaluate import ScoreSettings
-from debiasood.world import SemanticWorld
+import debiasood.world.simulated as world_module
+from debiasood.app.cli import app
+from debiasood.core.evaluation import ScoreSettings
+from debiasood.world.offline import simulated_benchmark
+from debiasood.world.simulated import SemanticWorld
 
 SIZES = {"imagenet1k": 400, "inaturalist": 100, "sun": 100, "places": 100, "textures": 100}
 
@@ -54,8 +54,8 @@ def test_bad_input(fake, kwargs, match):
 
 
 def _fake_setup(fake, monkeypatch):
-    from debiasood import benchmark
-    from debiasood.corpus.corpora import LabelCorpus
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.world import offline as benchmark
 
     world, text, words, pos = fake
     corpus = LabelCorpus("fake", tuple(words), tuple(pos), tuple(words), tuple("noun.x" for _ in words))
@@ -102,10 +102,10 @@ def test_csp_and_official_dnm_rows(fake):
 
 @pytest.mark.parametrize("quotas", [None, {"noun": 0.1, "adj": 0.5}, {"adj": 0.3}])
 def test_density_negatives_match_density_selection_and_are_cached(fake, tmp_path, quotas):
-    from debiasood.benchmark import OfflineSetup, density_negatives
-    from debiasood.cache import FeatureStore
-    from debiasood.corpus.corpora import LabelCorpus
-    from debiasood.mining import density_selection
+    from debiasood.core.mining import density_selection
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.data.feature_store import FeatureStore
+    from debiasood.world.offline import OfflineSetup, density_negatives
 
     world, text, words, pos = fake
     corpus = LabelCorpus("fake", tuple(words), tuple(pos), tuple(words), tuple("noun.x" for _ in words))
@@ -122,8 +122,8 @@ def test_density_negatives_match_density_selection_and_are_cached(fake, tmp_path
 
 
 def test_cli_negatives_lists_and_audits_each_rule(monkeypatch):
-    from debiasood import benchmark
-    from debiasood.corpus import csp_pool, load_corpus
+    from debiasood.data.corpora import csp_pool, load_corpus
+    from debiasood.world import offline as benchmark
 
     rng = np.random.default_rng(0)
     corpus = load_corpus("dnm").subset(range(0, 57_000, 190))
@@ -148,10 +148,10 @@ def test_cli_negatives_lists_and_audits_each_rule(monkeypatch):
 
 
 def test_density_rankings_serve_several_k_from_one_search(fake, tmp_path, monkeypatch):
-    from debiasood import mining
-    from debiasood.benchmark import OfflineSetup, density_rankings
-    from debiasood.cache import FeatureStore
-    from debiasood.corpus.corpora import LabelCorpus
+    from debiasood.core import mining
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.data.feature_store import FeatureStore
+    from debiasood.world.offline import OfflineSetup, density_rankings
 
     world, text, words, pos = fake
     corpus = LabelCorpus("fake", tuple(words), tuple(pos), tuple(words), tuple("noun.x" for _ in words))

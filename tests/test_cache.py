@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from debiasood import cache
-from debiasood.cache import (
+from debiasood.data import feature_store as cache
+from debiasood.data.feature_store import (
     CacheCorruptionWarning,
     FeatureKey,
     FeatureStore,
     cached_text_features,
-    default_cache_root,
-    file_sha256,
 )
+from debiasood.data.files import default_cache_root, file_sha256
 
 
 def make_key(**changes) -> FeatureKey:

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from debiasood.cli import app
+from debiasood.app.cli import app
 
 runner = CliRunner()
 

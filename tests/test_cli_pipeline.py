@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from debiasood import pipeline
-from debiasood.cli import app
-from debiasood.datasets import UnreadableImagesWarning
-from debiasood.datasets.demo import write_demo_dataset
+from debiasood.app import pipeline
+from debiasood.app.cli import app
+from debiasood.data.datasets import UnreadableImagesWarning
+from debiasood.data.datasets.demo import write_demo_dataset
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_evaluate_real_mode_needs_both_folders_and_names_a_missing_one(tmp_path)
 
 
 def test_benchmark_folders_reads_the_standard_layouts(tmp_path) -> None:  # noqa: ANN001
-    from debiasood.corpus.label_sets import imagenet1k_wnids
+    from debiasood.data.label_sets import imagenet1k_wnids
 
     rng = np.random.default_rng(0)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import nltk
 import pytest
 
-from debiasood.corpus.corpora import (
+from debiasood.data.corpora import (
     ADJECTIVE,
     NOUN,
     PRESETS,
@@ -22,7 +22,7 @@ from debiasood.corpus.corpora import (
     csp_pool,
     load_corpus,
 )
-from debiasood.corpus.wordnet import (
+from debiasood.data.wordnet import (
     DEBIAN_WORDNET_DIR,
     LEXNAMES,
     WordNetNotFoundError,
@@ -242,7 +242,7 @@ def test_unknown_preset_and_lexfile(wn):
 
 
 def test_part_of_speech_labels_match_mining():
-    from debiasood.mining import PARTS_OF_SPEECH
+    from debiasood.core.mining import PARTS_OF_SPEECH
 
     assert (NOUN, ADJECTIVE) == PARTS_OF_SPEECH
 
@@ -250,7 +250,7 @@ def test_part_of_speech_labels_match_mining():
 def test_csp_pool(corpora):
     dnm = corpora["dnm"]
     pool = csp_pool(dnm, seed=0)
-    from debiasood.mining import CSP_SUPERCLASS_WORDS
+    from debiasood.core.mining import CSP_SUPERCLASS_WORDS
 
     counts = dnm.counts()
     assert pool.counts() == {NOUN: counts[NOUN], ADJECTIVE: counts[ADJECTIVE] - 1}  # 'deep space' is a noun
@@ -279,7 +279,7 @@ def test_common_words(wn):
 
 
 def test_presets_are_stored_on_disk_and_a_corrupt_copy_is_rebuilt(tmp_path, monkeypatch):
-    from debiasood.corpus import corpora
+    from debiasood.data import corpora
 
     monkeypatch.setenv("DEBIASOOD_CACHE", str(tmp_path))
     built = corpora.build_corpus(corpora.PRESETS["dnm"], wordnet=corpora.get_wordnet(), name="dnm")

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from debiasood.corpus.label_sets import get_label_set
-from debiasood.datasets import (
+from debiasood.data.datasets import (
     IMAGE_EXTENSIONS,
     DatasetLayoutError,
     DatasetNotFoundError,
@@ -21,6 +20,7 @@ from debiasood.datasets import (
     imagenet_val,
     ood_dataset,
 )
+from debiasood.data.label_sets import get_label_set
 
 
 def make_image(path: Path, seed: int = 0, size: tuple[int, int] = (24, 20)) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from debiasood.datasets import image_folder_dataset
-from debiasood.datasets.demo import (
+from debiasood.data.datasets import image_folder_dataset
+from debiasood.data.datasets.demo import (
     CLASS_NAMES_FILE,
     DEMO_CLASSES,
     DEMO_OOD_SETS,
@@ -17,7 +17,7 @@ from debiasood.datasets.demo import (
     shape_image,
     write_demo_dataset,
 )
-from debiasood.datasets.folders import UNREADABLE_IMAGE_ERRORS
+from debiasood.data.datasets.folders import UNREADABLE_IMAGE_ERRORS
 
 SMALL = dict(images_per_class=3, ood_images=4, image_size=32)
 

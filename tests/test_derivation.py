@@ -11,8 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from debiasood import NonPositivePartitionWarning, dnm_score, partition_negatives, perturbed_positives
-from debiasood import derivation as d
-from debiasood.toy_world import make_toy_world
+from debiasood.book import derivation as d
+from debiasood.world.toy import make_toy_world
 
 T = d.TOY_TEMPERATURE
 

@@ -15,14 +15,14 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from debiasood.encoders import (
+from debiasood.core import prompts
+from debiasood.data.encoders import (
     Encoder,
     ImagesNotSupportedError,
     OpenClipEncoder,
     SentenceTransformerEncoder,
     WeightsUnavailableError,
     open_clip_backend,
-    prompts,
 )
 
 TINY_CFG = dict(

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from debiasood import envfile
+from debiasood.app import envfile
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_environment_yml_is_current():
-    assert envfile.main(["--check"]) == 0, "environment.yml is stale: run `python -m debiasood.envfile --write`"
+    assert envfile.main(["--check"]) == 0, "environment.yml is stale: run `python -m debiasood.app.envfile --write`"
 
 
 def test_check_fails_on_a_stale_file(tmp_path):

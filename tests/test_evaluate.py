@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from debiasood import neglabel_score, ood_metrics, partition_negatives
-from debiasood.evaluate import SCORES, ScoreSettings, evaluate_scores
+from debiasood.core.evaluation import SCORES, ScoreSettings, evaluate_scores
 
 
 def unit(rng, n, d):

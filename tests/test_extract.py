@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from debiasood.cache import CacheCorruptionWarning, FeatureStore
-from debiasood.datasets import (
+from debiasood.data.datasets import (
     ImageDataset,
     UnreadableImageError,
     UnreadableImagesWarning,
@@ -21,7 +20,8 @@ from debiasood.datasets import (
     image_folder,
     preprocessing_id,
 )
-from debiasood.encoders import OpenClipEncoder
+from debiasood.data.encoders import OpenClipEncoder
+from debiasood.data.feature_store import CacheCorruptionWarning, FeatureStore
 
 TINY_CFG = dict(  # the tiny ViT of tests/test_encoders.py: 32x32 images, 32-dim embeddings
     embed_dim=32,

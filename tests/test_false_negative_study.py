@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from debiasood import false_negative_study as fns
-from debiasood.corpus.corpora import load_corpus
-from debiasood.corpus.false_negatives import RELATIONS, FalseNegativeAudit, audit_false_negatives
-from debiasood.corpus.label_sets import get_label_set
-from debiasood.evaluate import ScoreSettings
-from debiasood.scores import dnm_score, neglabel_score
+from debiasood.book import false_negatives as fns
+from debiasood.core.evaluation import ScoreSettings
+from debiasood.core.scores import dnm_score, neglabel_score
+from debiasood.data.audit import RELATIONS, FalseNegativeAudit, audit_false_negatives
+from debiasood.data.corpora import load_corpus
+from debiasood.data.label_sets import get_label_set
 
 NONE, LEMMA, HYPONYM, HYPERNYM = (RELATIONS.index(r) for r in ("none", "lemma", "hyponym", "hypernym"))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from debiasood.corpus.corpora import ADJECTIVE, LabelCorpus, load_corpus
-from debiasood.corpus.false_negatives import RELATIONS, audit_false_negatives
-from debiasood.corpus.label_sets import LabelSet, get_label_set
-from debiasood.corpus.wordnet import get_wordnet
+from debiasood.data.audit import RELATIONS, audit_false_negatives
+from debiasood.data.corpora import ADJECTIVE, LabelCorpus, load_corpus
+from debiasood.data.label_sets import LabelSet, get_label_set
+from debiasood.data.wordnet import get_wordnet
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from debiasood import NonPositivePartitionWarning, dnm_score, neglabel_score, partition_negatives
-from debiasood import generalisation as gen
-from debiasood.metrics import _resample_counts, ood_metrics
-from debiasood.world import SemanticWorld
+from debiasood.book import held_out as gen
+from debiasood.core.metrics import _resample_counts, ood_metrics
+from debiasood.world.simulated import SemanticWorld
 
 
 def _unit(rng, n, d):
@@ -30,7 +30,7 @@ def embeddings():
     return images / np.linalg.norm(images, axis=1, keepdims=True), id_text, neg_text
 
 
-# ---------------------------------------------------------------- scores from sums = debiasood.scores
+# ---------------------------------------------------------------- scores from sums = debiasood.core.scores
 
 
 @pytest.mark.parametrize("num_groups", [10, 25])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from debiasood.corpus.label_sets import (
+from debiasood.data.label_sets import (
     IMAGENET10_WNIDS,
     IMAGENET20_WNIDS,
     IMAGENET100_WNIDS,
@@ -13,7 +13,7 @@ from debiasood.corpus.label_sets import (
     imagenet1k_label_set,
     label_set_names,
 )
-from debiasood.corpus.wordnet import get_wordnet, wnid_to_key
+from debiasood.data.wordnet import get_wordnet, wnid_to_key
 
 SIZES = {
     "imagenet1k": 1000, "imagenet10": 10, "imagenet20": 20, "imagenet100": 100, "inaturalist": 110, "sun": 50,
@@ -131,12 +131,12 @@ def test_clip_names_are_read_without_importing_open_clip():
     import subprocess
     import sys
 
-    code = ("import sys; from debiasood.corpus.label_sets import imagenet1k_label_set; "
+    code = ("import sys; from debiasood.data.label_sets import imagenet1k_label_set; "
             "names = imagenet1k_label_set('clip').class_names; "
             "from open_clip.zero_shot_metadata import IMAGENET_CLASSNAMES; "
             "assert names == tuple(IMAGENET_CLASSNAMES); print('open_clip' in sys.modules)")
     # the import inside the check loads open_clip, so ask before it: names must not need it
-    before = ("import sys; from debiasood.corpus.label_sets import imagenet1k_label_set; "
+    before = ("import sys; from debiasood.data.label_sets import imagenet1k_label_set; "
               "imagenet1k_label_set('clip'); print('open_clip' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", before], capture_output=True, text=True).stdout.strip() == "False"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0

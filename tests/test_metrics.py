@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn import metrics as skm
 
 from debiasood import average_metrics, bootstrap_ci, ood_metrics, ood_metrics_from_labels
-from debiasood.metrics import _metrics_from_counts, _RankedScores
+from debiasood.core.metrics import _metrics_from_counts, _RankedScores
 
 # ---- plain references ----
 

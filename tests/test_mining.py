@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debiasood import csp_adjective_phrases, csp_mining, density_selection, neglabel_mining
-from debiasood.mining import CSP_SUPERCLASS_WORDS, ensemble_text_features
+from debiasood.core.mining import CSP_SUPERCLASS_WORDS, ensemble_text_features
 
 
 def unit(rng, n, d):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from notebook_expectations import EXPECTATIONS
 
-from debiasood import nb, run_notebooks
+from debiasood.book import nb, run_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
@@ -24,7 +24,7 @@ def test_notebook_records_expected_numbers(source, tmp_path):
     assert expected, f"add the expected ranges of {source.stem}'s records to tests/notebook_expectations.py"
     environment = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     result = subprocess.run(
-        [sys.executable, "-m", "debiasood.run_notebooks", str(source), "--smoke", "--output-dir", str(tmp_path)],
+        [sys.executable, "-m", "debiasood.book.run_notebooks", str(source), "--smoke", "--output-dir", str(tmp_path)],
         capture_output=True, text=True, env={**environment, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
         cwd=ROOT)
     assert result.returncode == 0, f"{source.name} failed in SMOKE mode:\n{result.stderr[-5000:]}"
@@ -116,7 +116,7 @@ def test_parameters_cell_must_be_tagged(tmp_path):
 
 
 def test_every_parameter_is_explained_and_described():
-    from debiasood.run_notebooks import describe, read_notebook
+    from debiasood.book.run_notebooks import describe, read_notebook
 
     for source in NOTEBOOKS:
         notebook, defaults = read_notebook(source)
@@ -136,7 +136,7 @@ def test_parameter_comments_are_read_per_line(tmp_path):
 
 
 def test_describe_escapes_html_in_comments(tmp_path):
-    from debiasood.run_notebooks import describe
+    from debiasood.book.run_notebooks import describe
 
     source = tmp_path / "99_demo.py"
     source.write_text('# %% tags=["parameters"]\nROOT = ""  # images as <root>/<class>/<image> | flat\n')

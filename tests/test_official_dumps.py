@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from debiasood.datasets.official_dumps import (
+from debiasood.core.scores import dnm_score
+from debiasood.data.datasets.official_dumps import (
     OFFICIAL_IMAGE_KEYS,
     UnsafeDumpError,
     load_official_dumps,
     load_official_image_features,
     load_official_text_features,
 )
-from debiasood.scores import dnm_score
 
 K, D, M, G = 20, 16, 100, 10  # a = tau - Q (1 - tau) / K = 0.25 > 0: the official arithmetic stays positive
 

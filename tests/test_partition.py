@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from debiasood import partition_negatives
-from debiasood.partition import check_partition
+from debiasood.core.partition import check_partition
 
 
 def test_shape_and_disjoint_groups():

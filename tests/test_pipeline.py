@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 import torch
 
-from debiasood import pipeline
-from debiasood.cache import FeatureStore
-from debiasood.corpus.corpora import LabelCorpus, csp_pool
-from debiasood.datasets import DatasetLayoutError, DatasetNotFoundError, UnreadableImageError, image_folder_dataset
-from debiasood.datasets.demo import write_demo_dataset
-from debiasood.datasets.folders import UNREADABLE_IMAGE_ERRORS
-from debiasood.encoders import prompts
-from debiasood.evaluate import ScoreSettings, evaluate_scores
-from debiasood.mining import csp_mining, density_selection, neglabel_mining
+from debiasood.app import pipeline
+from debiasood.core import prompts
+from debiasood.core.evaluation import ScoreSettings, evaluate_scores
+from debiasood.core.mining import csp_mining, density_selection, neglabel_mining
+from debiasood.data.corpora import LabelCorpus, csp_pool
+from debiasood.data.datasets import DatasetLayoutError, DatasetNotFoundError, UnreadableImageError, image_folder_dataset
+from debiasood.data.datasets.demo import write_demo_dataset
+from debiasood.data.datasets.folders import UNREADABLE_IMAGE_ERRORS
+from debiasood.data.feature_store import FeatureStore
 
 METHODS = ("mcm", "neglabel", "csp", "dnm")
 SETTINGS = ScoreSettings(num_groups=5, seed=3)
@@ -184,7 +184,7 @@ def _raw_corpus(clip, corpus) -> np.ndarray:  # noqa: ANN001
 
 
 def test_unreadable_modes(clip, demo, tmp_path: Path) -> None:  # noqa: ANN001
-    from debiasood.datasets import UnreadableImagesWarning
+    from debiasood.data.datasets import UnreadableImagesWarning
 
     data = pipeline.load_folders(demo.id_root, demo.ood_roots, demo.class_names_file)
     store = FeatureStore(tmp_path)
@@ -263,7 +263,7 @@ def test_dnm_clamp_share_matches_a_brute_force_count() -> None:
     """Reference: the debiased estimate of every (image, group) pair in float64 with plain exp (T = 0.05 keeps
     e^(1/T) small), and the clamped dnm_score, which must equal S_ID / (S_ID + Q e^(-1/T)) wherever every group
     is clamped."""
-    from debiasood.scores import dnm_score
+    from debiasood.core.scores import dnm_score
 
     rng = np.random.default_rng(0)
     unit = lambda n, d: (x := rng.normal(size=(n, d))) / np.linalg.norm(x, axis=1, keepdims=True)  # noqa: E731

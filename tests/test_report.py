@@ -1,4 +1,5 @@
-"""debiasood.report: reported numbers, the main table and its files, score draws, partition spread, figures."""
+"""debiasood.book.main_benchmark: reported numbers, the main table and its files, score draws, partition spread,
+figures."""
 
 import csv
 import io
@@ -9,10 +10,10 @@ import pytest
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve
 
-from debiasood import report
-from debiasood.benchmark import simulated_benchmark
-from debiasood.evaluate import SCORES, ScoreSettings
-from debiasood.world import ANCHORS, OOD_SETS, REPORTED_FPR95, SemanticWorld
+from debiasood.book import main_benchmark as report
+from debiasood.core.evaluation import SCORES, ScoreSettings
+from debiasood.world.offline import simulated_benchmark
+from debiasood.world.simulated import ANCHORS, OOD_SETS, REPORTED_FPR95, SemanticWorld
 
 SIZES = {"imagenet1k": 300, "inaturalist": 80, "sun": 80, "places": 80, "textures": 80}
 SETTINGS = ScoreSettings(num_groups=10)
@@ -241,7 +242,7 @@ def test_roc_points_match_sklearn_and_the_auroc():
     ref_fpr, ref_tpr, _ = roc_curve(labels, np.r_[id_scores, ood_scores], drop_intermediate=False)
     np.testing.assert_allclose(fpr, ref_fpr)
     np.testing.assert_allclose(tpr, ref_tpr)
-    from debiasood.metrics import ood_metrics
+    from debiasood.core.metrics import ood_metrics
 
     assert np.trapezoid(tpr, fpr) * 100 == pytest.approx(ood_metrics(id_scores, ood_scores)["auroc"])
 

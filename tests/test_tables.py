@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from debiasood.tables import render
+from debiasood.book.tables import render
 
 ROWS = [{"method": "dnm", "fpr95": 16.9, "n": 3}, {"method": "mcm", "fpr95": float("nan"), "n": 4}]
 

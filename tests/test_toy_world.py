@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from debiasood import perturbed_positives
-from debiasood.toy_world import ToyWorld, around, make_toy_world, random_directions
+from debiasood.world.toy import ToyWorld, around, make_toy_world, random_directions
 
 SMALL = {"num_id_classes": 20, "num_negative_concepts": 10, "dim": 64, "num_wild_labels": 2_000,
          "num_id_images": 200, "num_ood_images": 150}

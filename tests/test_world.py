@@ -1,12 +1,12 @@
-"""The offline semantic world (debiasood.world), on small fake concept embeddings: fast, no encoder."""
+"""The offline semantic world (debiasood.world.simulated), on small fake concept embeddings: fast, no encoder."""
 
 import dataclasses
 
 import numpy as np
 import pytest
 
-from debiasood import world as W
-from debiasood.world import SemanticWorld, WorldParams, calibrate, evaluate
+from debiasood.world import simulated as W
+from debiasood.world.simulated import SemanticWorld, WorldParams, calibrate, evaluate
 
 D = 24
 
@@ -174,7 +174,7 @@ class _HashEncoder:
 
 
 def test_from_encoder_uses_the_feature_store(tmp_path):
-    from debiasood.cache import FeatureStore
+    from debiasood.data.feature_store import FeatureStore
 
     store = FeatureStore(tmp_path)
     sets = {"imagenet1k": ("goldfish", "tench", "valley"), "textures": ("banded", "dotted"), "mine": ("a b",)}

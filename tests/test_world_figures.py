@@ -1,15 +1,15 @@
-"""debiasood.world_figures (the simulated-world page), on small fake concept embeddings: fast, no encoder."""
+"""debiasood.book.simulated_world (the simulated-world page), on small fake concept embeddings: fast, no encoder."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from debiasood import world as W
-from debiasood import world_figures as wf
-from debiasood.metrics import ood_metrics
-from debiasood.scores import neglabel_score
-from debiasood.world import SemanticWorld, WorldParams
+from debiasood.book import simulated_world as wf
+from debiasood.core.metrics import ood_metrics
+from debiasood.core.scores import neglabel_score
+from debiasood.world import simulated as W
+from debiasood.world.simulated import SemanticWorld, WorldParams
 
 D = 24
 SIZES = {"imagenet1k": 400, "inaturalist": 100, "sun": 100, "places": 100, "textures": 100}
@@ -40,7 +40,7 @@ def draw(fake):
 
 
 def test_score_world_matches_world_evaluate(fake, draw):
-    # Reference: debiasood.world.evaluate scores the same draw with the same settings.
+    # Reference: debiasood.world.simulated.evaluate scores the same draw with the same settings.
     world, text = fake
     ev = W.evaluate(world, text["id_mcm"], text["id_neglabel"], text["negatives"], sizes=SIZES, seed=2)
     assert draw.top1 == pytest.approx(ev.top1)

@@ -43,7 +43,7 @@ EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "low_align_share_pct": (20.0, 20.0),
         "low_align_rejected_mcm": (13.0, 28.0),  # 19.0 .. 21.5 (5% overall by construction)
         "low_align_rejected_neglabel": (2.0, 14.0),  # 6.0 .. 9.5
-        "stored_confusion": (0.7574, 0.7574),  # debiasood.world.FITTED_MINILM
+        "stored_confusion": (0.7574, 0.7574),  # debiasood.world.simulated.FITTED_MINILM
         "stored_align_min": (0.5, 0.5),
         "stored_overlap": (1.2, 1.2),
         "cal_confusion": (0.72, 0.82),  # 0.759 .. 0.788 (bisection on 600 images)

@@ -1,0 +1,3 @@
+"""Applications over the same functions: the command line (:mod:`.cli`) and the real-data pipeline
+(:mod:`.pipeline`).
+"""
