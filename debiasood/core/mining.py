@@ -8,12 +8,15 @@ Three strategies, each a pure function of text embeddings that returns a :class:
   the corpus' own embedding space (k nearest neighbours; the ID labels play no part), in the paper's form
   or the official code's form.
 - :func:`csp_mining`: CSP (Chen et al., NeurIPS 2024): NegLabel's rule on a pool extended with
-  "adjective + superclass word" phrases (:func:`csp_adjective_phrases`), never selecting a candidate whose
-  cosine to some ID label exceeds 0.95.
+  "adjective + superclass word" phrases (:func:`csp_adjective_phrases`); a candidate whose cosine to some ID
+  label exceeds 0.95 sorts last.
 
-Determinism: every selection depends only on the (word, embedding) pairs and the seed, never on the order
-of the input rows: rankings break ties by the word itself, and CSP's seeded superclass draw is a hash of
-(seed, adjective) rather than a position in a random stream.
+Selection: all three rank by their criterion with ONE routine, :func:`select_per_part`, the official code's
+rule: a stable sort of the criterion as computed (in the features' dtype), per part of speech, nouns then
+adjectives, keeping ``int(quota * n_part)``. Exactly equal values keep the input (corpus) order; nothing is
+rounded. So the selection AND its order equal the official code's on the same float32 features, and the order
+matters: the partition into groups permutes the selected rows. CSP's seeded superclass draw is a hash of
+(seed, adjective), independent of the order of the adjectives.
 
 Speed and memory: similarities are computed in chunks of rows, so the density rule's exact kNN never builds
 the N x N matrix (the official code does: 12.8 GB in float32 for N = 56,620).
@@ -92,41 +95,46 @@ def check_quotas(quotas: Mapping[str, float]) -> None:
         check_fraction(f"quotas[{pos!r}]", fraction)
 
 
-def _select_per_part(
+def select_per_part(
     criterion: np.ndarray,
-    eligible: np.ndarray,
-    words: Sequence[str],
     parts_of_speech: Sequence[str],
     quotas: Mapping[str, float],
+    *,
     higher_is_better: bool,
-    decimals: int,
+    eligible: np.ndarray | None = None,
 ) -> Selection:
-    """Keep int(fraction * n_pos) eligible candidates of each part of speech, best first, ties by word.
+    """The one selection routine of every mining rule: keep ``int(quota * n_part)`` candidates of each part.
 
-    Values equal up to ``decimals`` decimal places are ties: the same pair of embeddings can give
-    similarities that differ in the last bit depending on where they sit in a matrix product, and a
-    mutual-nearest pair (always tied for k = 1) must not be split by that noise or by the input order.
+    As the official NegLabel, CSP and DNM code: a STABLE sort of the criterion exactly as computed (ascending,
+    or descending when ``higher_is_better``), per part of speech, nouns first then adjectives, keeping the first
+    ``int(len(part) * quota)``. No rounding: candidates 1e-7 apart are ordered by their values. Exactly equal
+    values keep their input order (the corpus order), which is what a stable sort does and the only tie rule.
+
+    ``eligible`` (optional) restricts the ranking AND the count to the eligible candidates of each part
+    (``int(quota * n_eligible_part)``); ineligible candidates get a NaN criterion in the result. The official
+    rules never need it (CSP's exclusion is part of its criterion, see :func:`csp_mining`); it serves the
+    project's named deviations.
     """
+    criterion = np.asarray(criterion)
     pos = np.asarray(parts_of_speech)
-    word_array = np.asarray(words)
-    rounded = np.round(criterion, decimals)
+    if criterion.ndim != 1 or len(criterion) != len(pos):
+        raise ValueError(f"criterion must be 1-D with one value per candidate ({len(pos)}), got {criterion.shape}")
+    if np.isnan(criterion).any():
+        raise ValueError("criterion contains NaN: a mining criterion must be finite for every candidate")
+    check_quotas(quotas)
+    eligible = np.ones(len(pos), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     chosen, counts = [], {}
     for part in PARTS_OF_SPEECH:
         if part not in quotas:
             continue
         members = np.flatnonzero((pos == part) & eligible)
         keep = int(len(members) * quotas[part])
-        key = -rounded[members] if higher_is_better else rounded[members]
-        ranked = members[np.lexsort((word_array[members], key))]
-        chosen.append(ranked[:keep])
+        # Negation is exact in floating point, so a descending stable sort keeps equal values in input order.
+        key = -criterion[members] if higher_is_better else criterion[members]
+        chosen.append(members[np.argsort(key, kind="stable")][:keep])
         counts[part] = keep
-    criterion = np.where(eligible, criterion, np.nan)
+    criterion = np.where(eligible, criterion.astype(np.float64), np.nan)
     return Selection(np.concatenate(chosen).astype(np.int64), criterion, higher_is_better, counts)
-
-
-def _tie_decimals(features: torch.Tensor) -> int:
-    """Decimal places that survive the rounding of a similarity computed in the features' precision."""
-    return 12 if features.dtype == torch.float64 else 5
 
 
 def _row_blocks(num_rows: int, num_columns: int, block_rows: int | None) -> Iterator[slice]:
@@ -138,6 +146,29 @@ def _row_blocks(num_rows: int, num_columns: int, block_rows: int | None) -> Iter
         yield slice(start, min(start + step, num_rows))
 
 
+def _percentile_criterion(candidates: torch.Tensor, id_text: torch.Tensor, percentile: float,
+                          block_rows: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per candidate: the ``percentile`` quantile and the max of its cosines to the ID labels, by row blocks.
+
+    Computed as the official code does: the similarity block in the features' dtype (float32 for CLIP
+    features), ``torch.quantile`` on it (linear interpolation), so the criterion carries the same rounding.
+    """
+    quantile = torch.empty(candidates.shape[0], dtype=candidates.dtype)
+    largest = torch.empty(candidates.shape[0], dtype=candidates.dtype)
+    with torch.no_grad():
+        for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
+            similarity = candidates[rows] @ id_text.T
+            quantile[rows] = torch.quantile(similarity, percentile, dim=1).cpu()
+            largest[rows] = similarity.amax(dim=1).cpu()
+    return quantile, largest
+
+
+def _check_id_text(id_text_features: ArrayLike, candidates: torch.Tensor) -> torch.Tensor:
+    id_text = as_float_tensor("id_text_features", id_text_features, like=candidates)
+    check_matrix("id_text_features", id_text, dim=candidates.shape[1])
+    return id_text
+
+
 def neglabel_mining(
     candidate_features: ArrayLike,
     id_text_features: ArrayLike,
@@ -146,30 +177,24 @@ def neglabel_mining(
     *,
     percentile: float = NEGLABEL_PERCENTILE,
     quotas: Mapping[str, float] | None = None,
-    eligible: np.ndarray | None = None,
     block_rows: int | None = None,
 ) -> Selection:
     r"""NegLabel's NegMining (Jiang et al., ICLR 2024, Eq. 6 and Sec. 3.2).
 
     For each candidate c, :math:`d(c) = \mathrm{quantile}_{p}\{\cos(e(c), e(y_k))\}_{k=1}^K` with
     p = ``percentile`` (0.95, linear interpolation as ``torch.quantile``); keep the ``quotas[pos]`` share
-    with the LOWEST d, separately for nouns and adjectives (default 15% each, the official setting).
-    ``eligible`` optionally masks candidates out beforehand (CSP uses it).
+    with the LOWEST d, separately for nouns and adjectives (default 15% each, the official setting), by
+    :func:`select_per_part`: a stable ascending sort of d as computed in the features' dtype, the official
+    order (book: method reference, "Selection order and ties").
     Official code: https://github.com/XueJiang16/NegLabel (``CLIPScalableClassifier``).
     """
     candidates = _check_candidates(candidate_features, words, parts_of_speech)
-    id_text = as_float_tensor("id_text_features", id_text_features, like=candidates)
-    check_matrix("id_text_features", id_text, dim=candidates.shape[1])
+    id_text = _check_id_text(id_text_features, candidates)
     check_fraction("percentile", percentile)
     quotas = {NOUN: NEGLABEL_FRACTION, ADJECTIVE: NEGLABEL_FRACTION} if quotas is None else quotas
     check_quotas(quotas)
-    eligible = np.ones(candidates.shape[0], dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
-    distance = torch.empty(candidates.shape[0], dtype=candidates.dtype)
-    with torch.no_grad():
-        for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
-            distance[rows] = torch.quantile(candidates[rows] @ id_text.T, percentile, dim=1).cpu()
-    return _select_per_part(distance.double().numpy(), eligible, words, parts_of_speech, quotas, False,
-                            _tie_decimals(candidates))
+    quantile, _ = _percentile_criterion(candidates, id_text, percentile, block_rows)
+    return select_per_part(quantile.double().numpy(), parts_of_speech, quotas, higher_is_better=False)
 
 
 def _nearest_torch(unit: torch.Tensor, norms: torch.Tensor, k: int, form: str,
@@ -267,18 +292,16 @@ def density_selection(
     quotas = DNM_QUOTAS["ViT-B/16"][0] if quotas is None else quotas
     check_quotas(quotas)
     stat = density_statistics(candidates, [k], form=form, backend=backend, block_rows=block_rows)[k]
-    return select_densest(stat, words, parts_of_speech, quotas=quotas, form=form,
-                          decimals=_tie_decimals(candidates))
+    return select_densest(stat, parts_of_speech, quotas=quotas, form=form)
 
 
-def select_densest(statistic: np.ndarray, words: Sequence[str], parts_of_speech: Sequence[str], *,
-                   quotas: Mapping[str, float], form: str = "paper", decimals: int = 5) -> Selection:
+def select_densest(statistic: np.ndarray, parts_of_speech: Sequence[str], *,
+                   quotas: Mapping[str, float], form: str = "paper") -> Selection:
     """Keep ``int(quota * n_part)`` words of each part of speech by the density statistic (highest Rep in the
-    paper form, lowest rep in the official form), ties broken by word after rounding to ``decimals``."""
-    check_quotas(quotas)
-    eligible = np.ones(len(statistic), dtype=bool)
-    return _select_per_part(np.asarray(statistic), eligible, words, parts_of_speech, quotas, form == "paper",
-                            decimals)
+    paper form, lowest rep in the official form), by :func:`select_per_part` (stable sort, no rounding)."""
+    if form not in ("paper", "official"):
+        raise ValueError(f"form must be 'paper' or 'official', got {form!r}")
+    return select_per_part(np.asarray(statistic), parts_of_speech, quotas, higher_is_better=form == "paper")
 
 
 def density_statistics(
@@ -372,23 +395,34 @@ def csp_mining(
     percentile: float = NEGLABEL_PERCENTILE,
     quotas: Mapping[str, float] | None = None,
     max_id_similarity: float = CSP_MAX_ID_SIMILARITY,
+    quota_base: str = "all",
     block_rows: int | None = None,
 ) -> Selection:
     """CSP's selection (Chen et al., NeurIPS 2024): NegLabel's rule on the conjugated pool.
 
     ``candidate_features`` are the pool's embeddings (nouns and "adjective + superclass" phrases, built with
-    :func:`csp_adjective_phrases` and usually :func:`ensemble_text_features`). A candidate whose largest
-    cosine to any ID label exceeds ``max_id_similarity`` (0.95) is never selected; quotas apply to the
-    remaining eligible candidates of each part of speech.
+    :func:`csp_adjective_phrases` and usually :func:`ensemble_text_features`).
+
+    ``quota_base="all"`` (default) is the official code (``neg_centroid`` in CSP's ``multi_modal.py``): a
+    candidate whose largest cosine to any ID label exceeds ``max_id_similarity`` (0.95) gets the criterion 1.0,
+    so it sorts after every other candidate, and each part keeps ``int(quota * n_part)`` of ALL its candidates
+    (an excluded candidate is selected only if the quota reaches past every eligible one).
+    ``quota_base="eligible"`` is a named deviation, not CSP's: the excluded candidates are dropped first and the
+    quota counts only the eligible ones (``int(quota * n_eligible_part)``, fewer words per part).
     """
+    if quota_base not in ("all", "eligible"):
+        raise ValueError(f"quota_base must be 'all' (official) or 'eligible' (deviation), got {quota_base!r}")
     candidates = _check_candidates(candidate_features, words, parts_of_speech)
-    id_text = as_float_tensor("id_text_features", id_text_features, like=candidates)
-    check_matrix("id_text_features", id_text, dim=candidates.shape[1])
+    id_text = _check_id_text(id_text_features, candidates)
+    check_fraction("percentile", percentile)
     check_fraction("max_id_similarity", max_id_similarity)
-    max_sim = torch.empty(candidates.shape[0], dtype=candidates.dtype)
-    with torch.no_grad():
-        for rows in _row_blocks(candidates.shape[0], id_text.shape[0], block_rows):
-            max_sim[rows] = (candidates[rows] @ id_text.T).amax(dim=1).cpu()
-    eligible = (max_sim <= max_id_similarity).numpy()
-    return neglabel_mining(candidate_features, id_text_features, words, parts_of_speech, percentile=percentile,
-                           quotas=quotas, eligible=eligible, block_rows=block_rows)
+    quotas = {NOUN: NEGLABEL_FRACTION, ADJECTIVE: NEGLABEL_FRACTION} if quotas is None else quotas
+    check_quotas(quotas)
+    quantile, largest = _percentile_criterion(candidates, id_text, percentile, block_rows)
+    excluded = (largest > max_id_similarity).numpy()
+    if quota_base == "eligible":
+        return select_per_part(quantile.double().numpy(), parts_of_speech, quotas, higher_is_better=False,
+                               eligible=~excluded)
+    criterion = quantile.clone()
+    criterion[torch.from_numpy(excluded)] = 1.0  # in the features' dtype, as the official code sets it
+    return select_per_part(criterion.double().numpy(), parts_of_speech, quotas, higher_is_better=False)

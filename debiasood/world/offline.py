@@ -91,15 +91,17 @@ def density_rankings(setup: OfflineSetup, ks: Sequence[int] = (100,), *, form: s
     store = store if store is not None else setup.store
     store = store if store is not None else FeatureStore()
     corpus, features = setup.corpus, np.asarray(setup.text["corpus_features"], dtype=np.float32)
-    keys = {int(k): FeatureKey(encoder_id=setup.encoder.id, kind="ranking", fingerprint=f"density/{form}/k={k}",
+    # "stable-sort": the ranking rule of select_per_part; a ranking stored under another rule must miss.
+    keys = {int(k): FeatureKey(encoder_id=setup.encoder.id, kind="ranking",
+                               fingerprint=f"density/{form}/k={k}/stable-sort",
                                content_sha256=corpus.fingerprint) for k in ks}
     stored = {k: store.get(key) for k, key in keys.items()}
     missing = [k for k, ranking in stored.items() if ranking is None]
     if missing:
         statistics = density_statistics(features, missing, form=form)
         for k in missing:
-            full = select_densest(statistics[k], corpus.words, corpus.parts_of_speech,
-                                  quotas={NOUN: 1.0, ADJECTIVE: 1.0}, form=form)
+            full = select_densest(statistics[k], corpus.parts_of_speech, quotas={NOUN: 1.0, ADJECTIVE: 1.0},
+                                  form=form)
             stored[k] = store.get_or_compute(
                 keys[k], lambda full=full: torch.from_numpy(full.indices.astype(np.float32)).reshape(-1, 1))
     return {k: ranking.numpy().ravel().astype(np.int64) for k, ranking in stored.items()}
