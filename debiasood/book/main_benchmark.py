@@ -38,11 +38,12 @@ from matplotlib.figure import Figure
 from debiasood.book.tables import render
 from debiasood.core.evaluation import SCORES, ScoreSettings
 from debiasood.core.metrics import METRIC_NAMES, average_metrics, ood_metrics
+from debiasood.data import reported as reported_numbers
 from debiasood.world.offline import METHODS, method_negatives
 from debiasood.world.simulated import BENCHMARK_SIZES, CALIBRATION_SIZES, OOD_SETS, SMOKE_SIZES
 
 SIMULATED_LABEL = "simulated"
-REPORTED_LABEL = "reported (CLIP ViT-B/16)"
+REPORTED_LABEL = reported_numbers.LABEL
 
 METHOD_LABELS: dict[str, str] = {"mcm": "MCM", "neglabel": "NegLabel", "csp": "CSP", "dnm": "DNM (clamped)",
                                  "dnm-official": "DNM (official arithmetic)"}
@@ -54,32 +55,14 @@ COLUMNS: tuple[str, ...] = (*OOD_SETS, "average")
 SIZE_PRESETS: dict[str, dict[str, int]] = {"benchmark": BENCHMARK_SIZES, "calibration": CALIBRATION_SIZES,
                                            "smoke": SMOKE_SIZES}
 
-#: Reported FPR95 / AUROC in percent (ImageNet-1K ID, CLIP ViT-B/16, paper convention), SPEC.md section 6:
-#: MCM (Ming et al., NeurIPS 2022), NegLabel (Jiang et al., ICLR 2024) and CSP (Chen et al., NeurIPS 2024) as
-#: reported in the DNM paper's main table. MCM's and NegLabel's averages are the world's calibration anchors
-#: (:data:`debiasood.world.simulated.ANCHORS`); CSP's are held out.
+#: Reported FPR95 / AUROC in percent (ImageNet-1K ID, CLIP ViT-B/16, paper convention), read from
+#: :mod:`debiasood.data.reported` (the one module of reported numbers). MCM's and NegLabel's averages are the
+#: world's calibration anchors; CSP's are held out. DNM: iNaturalist from the paper, the average FPR95 from a
+#: secondary source, the rest not recovered (None).
 REPORTED: dict[str, dict[str, tuple[float | None, float | None]]] = {
-    "mcm": {"inaturalist": (30.91, 94.61), "sun": (37.59, 92.57), "places": (44.69, 89.77),
-            "textures": (57.77, 86.11), "average": (42.74, 90.77)},
-    "neglabel": {"inaturalist": (1.91, 99.49), "sun": (20.53, 95.49), "places": (35.59, 91.64),
-                 "textures": (43.56, 90.22), "average": (25.40, 94.21)},
-    "csp": {"inaturalist": (1.54, 99.60), "sun": (13.66, 96.66), "places": (29.32, 92.90),
-            "textures": (25.52, 93.86), "average": (17.51, 95.76)},
-}
-
-#: DNM's reported FPR95 / AUROC in percent, same setting (SPEC.md section 6). Source: Peng, Zhang, Lu, Fang,
-#: "Debiased Negative Mining Improves Out-of-distribution Detection with Pre-trained Vision-Language Models",
-#: KDD 2026 (arXiv 2605.23797), main ImageNet-1K table: iNaturalist 1.78 / 99.51. The average FPR95 16.90 comes
-#: from a secondary source; SUN, Places, Textures and the average AUROC were not recovered (None).
-REPORTED_DNM: dict[str, tuple[float | None, float | None]] = {
-    "inaturalist": (1.78, 99.51), "sun": (None, None), "places": (None, None), "textures": (None, None),
-    "average": (16.90, None),
-}
-
-#: Reported cells to be confirmed against the papers (SPEC.md section 6): "*" recalled by third parties,
-#: "†" from a secondary source.
-REPORTED_MARKS: dict[tuple[str, str], str] = {("csp", "sun"): "*", ("csp", "places"): "*",
-                                               ("csp", "textures"): "*", ("dnm", "average"): "†"}
+    method: dict(reported_numbers.REPORTED[method]) for method in ("mcm", "neglabel", "csp")}
+REPORTED_DNM: dict[str, tuple[float | None, float | None]] = dict(reported_numbers.REPORTED["dnm"])
+REPORTED_MARKS: dict[tuple[str, str], str] = dict(reported_numbers.MARKS)
 
 MAIN_TABLE_LEGEND = (
     "FPR95 ↓ / AUROC ↑ in %, paper convention, ImageNet-1K as ID. Rows marked *simulated* come from "
