@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from debiasood import NonPositivePartitionWarning, dnm_score, neglabel_score, partition_negatives
 from debiasood.book import held_out as gen
-from debiasood.core.metrics import _resample_counts, ood_metrics
+from debiasood.core.metrics import ood_metrics
 from debiasood.world.simulated import SemanticWorld
 
 
@@ -185,17 +185,6 @@ def setting():
     return _setting({"base": id_base, "good": id_base + 1, "noisy": id_base + rng.normal(0, 0.1, 400)},
                     {"a": {"base": ood_a, "good": ood_a - 1, "noisy": ood_a + rng.normal(0, 0.1, 300)},
                      "b": {"base": ood_b, "good": ood_b - 1, "noisy": ood_b + rng.normal(0, 0.1, 300)}})
-
-
-def test_gain_replicates_match_ood_metrics_on_expanded_resamples(setting):
-    rng = np.random.default_rng(9)
-    id_counts, ood_counts = _resample_counts(rng, 4, 400), _resample_counts(rng, 4, 300)
-    got = gen._gain_replicates(setting.scores["id"], setting.scores["a"], "base", "noisy", id_counts, ood_counts)
-    for row in range(4):
-        fpr = {m: ood_metrics(np.repeat(setting.scores["id"][m], id_counts[row].astype(int)),
-                              np.repeat(setting.scores["a"][m], ood_counts[row].astype(int)))["fpr95"]
-               for m in ("base", "noisy")}
-        assert math.isclose(got[row], fpr["base"] - fpr["noisy"], abs_tol=1e-9)
 
 
 def test_fpr95_gains_verdicts(setting):

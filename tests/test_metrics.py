@@ -185,3 +185,63 @@ def test_bootstrap_intervals():
 def test_average_metrics():
     per_set = {"a": {"auroc": 90.0, "fpr95": 10.0}, "b": {"auroc": 80.0, "fpr95": 30.0}}
     assert average_metrics(per_set) == {"auroc": 85.0, "fpr95": 20.0}
+
+
+# ---- bootstrap replicates and the paired bootstrap ----
+
+def _two_sets(seed=3):
+    rng = np.random.default_rng(seed)
+    return rng.normal(1, 1, 300), {"a": rng.normal(-0.5, 1, 200), "b": rng.normal(0, 1, 150)}
+
+
+def test_bootstrap_replicates_agree_with_bootstrap_ci_on_one_set():
+    from debiasood.core.metrics import bootstrap_replicates, percentile_interval
+
+    id_scores, ood = _two_sets()
+    replicates = bootstrap_replicates(id_scores, {"a": ood["a"]}, num_resamples=200, seed=4)
+    intervals = bootstrap_ci(id_scores, ood["a"], num_resamples=200, seed=4)
+    for metric, (low, high) in intervals.items():
+        assert percentile_interval(replicates["a"][metric]) == pytest.approx((low, high), abs=1e-9)
+
+
+def test_average_replicate_is_the_mean_of_the_sets_on_one_resample():
+    from debiasood.core.metrics import bootstrap_replicates
+
+    id_scores, ood = _two_sets()
+    replicates = bootstrap_replicates(id_scores, ood, num_resamples=50, seed=1)
+    for metric in ("fpr95", "auroc"):
+        mean = (replicates["a"][metric] + replicates["b"][metric]) / 2
+        np.testing.assert_allclose(replicates["average"][metric], mean)
+
+
+def test_paired_bootstrap_pairs_the_resamples():
+    from debiasood.core.metrics import paired_bootstrap
+
+    id_scores, ood = _two_sets()
+    # A monotone transform ranks identically: on every paired resample the difference is exactly 0.
+    rows = paired_bootstrap(id_scores, ood, np.exp(id_scores), {k: np.exp(v) for k, v in ood.items()},
+                            num_resamples=100)
+    assert [r["ood"] for r in rows] == ["a", "a", "b", "b", "average", "average"]
+    assert all(r["difference"] == 0 and r["low"] == 0 and r["high"] == 0 for r in rows)
+    # A better scorer: FPR95 difference A - B below 0 with its interval, AUROC above.
+    better = paired_bootstrap(id_scores + 1, {k: v - 1 for k, v in ood.items()}, id_scores, ood, num_resamples=200)
+    for row in better:
+        assert row["low"] <= row["difference"] <= row["high"]
+        assert (row["high"] < 0) if row["metric"] == "fpr95" else (row["low"] > 0)
+    average = [r for r in better if r["ood"] == "average" and r["metric"] == "auroc"][0]
+    per_set = [r["difference"] for r in better if r["ood"] != "average" and r["metric"] == "auroc"]
+    assert average["difference"] == pytest.approx(np.mean(per_set))
+
+
+def test_paired_bootstrap_rejects_unpaired_inputs():
+    from debiasood.core.metrics import paired_bootstrap
+
+    id_scores, ood = _two_sets()
+    with pytest.raises(ValueError, match="same images"):
+        paired_bootstrap(id_scores, ood, id_scores[:-1], ood)
+    with pytest.raises(ValueError, match="same OOD sets"):
+        paired_bootstrap(id_scores, ood, id_scores, {"b": ood["b"], "a": ood["a"]})
+    with pytest.raises(ValueError, match="unknown metric"):
+        paired_bootstrap(id_scores, ood, id_scores, ood, metrics=("f1",))
+    with pytest.raises(ValueError, match="num_resamples"):
+        paired_bootstrap(id_scores, ood, id_scores, ood, num_resamples=1)

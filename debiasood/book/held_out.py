@@ -42,7 +42,7 @@ import torch
 from matplotlib.figure import Figure
 
 from debiasood.core.checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_matrix, check_positive
-from debiasood.core.metrics import _fpr_nearest_recall, _RankedScores, _resample_counts, ood_metrics
+from debiasood.core.metrics import ood_metrics, paired_bootstrap
 from debiasood.core.partition import partition_negatives
 from debiasood.core.scores import (
     DEFAULT_NUM_GROUPS,
@@ -473,52 +473,28 @@ def verdict(low: float, high: float) -> str:
     return "holds" if low > 0 else "flips" if high < 0 else "vanishes"
 
 
-def _gain_replicates(id_scores: Mapping[str, np.ndarray], ood_scores: Mapping[str, np.ndarray], baseline: str,
-                     method: str, id_counts: np.ndarray, ood_counts: np.ndarray) -> np.ndarray:
-    """FPR95(baseline) - FPR95(method), in points, for each row of resampling counts (paper convention)."""
-    fpr = {}
-    for name in (baseline, method):
-        ranked = _RankedScores.build(np.asarray(id_scores[name], dtype=np.float64),
-                                     np.asarray(ood_scores[name], dtype=np.float64))
-        fpr[name] = _fpr_nearest_recall(*ranked.cumulative_counts(id_counts, ood_counts), 0.95)
-    return 100.0 * (fpr[baseline] - fpr[method])
-
-
 def fpr95_gains(setting: SettingScores, baseline: str, method: str, *, num_resamples: int = 1000,
-                level: float = 0.95, seed: int = 0, batch_size: int = 100) -> list[dict[str, object]]:
+                level: float = 0.95, seed: int = 0) -> list[dict[str, object]]:
     """Gain FPR95(baseline) - FPR95(method) per OOD set (and their average), with paired bootstrap intervals.
 
-    Each replicate draws ID resampling counts once (shared by every OOD set, so the average's interval is
-    consistent) and OOD counts per set, and scores both methods on that same resample.
+    :func:`debiasood.core.metrics.paired_bootstrap`: each replicate draws ID resampling counts once (shared by
+    every OOD set, so the average's interval is consistent) and OOD counts per set, and scores both methods on
+    that same resample.
     """
     for name, value in (("baseline", baseline), ("method", method)):
         if value not in setting.scores[setting.id_set]:
             raise ValueError(f"{name} {value!r} was not scored; scored: {sorted(setting.scores[setting.id_set])}")
     check_int("num_resamples", num_resamples, minimum=2)
     check_fraction("level", level, high_closed=False)
-    rng = np.random.default_rng(seed)
-    n_id = setting.sizes[setting.id_set]
-    replicates: dict[str, list[np.ndarray]] = {s: [] for s in setting.ood_sets}
-    for start in range(0, num_resamples, batch_size):
-        count = min(batch_size, num_resamples - start)
-        id_counts = _resample_counts(rng, count, n_id)
-        for s in setting.ood_sets:
-            ood_counts = _resample_counts(rng, count, setting.sizes[s])
-            replicates[s].append(_gain_replicates(setting.scores[setting.id_set], setting.scores[s], baseline,
-                                                  method, id_counts, ood_counts))
-    draws = {s: np.concatenate(v) for s, v in replicates.items()}
-    if len(setting.ood_sets) > 1:
-        draws["average"] = np.mean([draws[s] for s in setting.ood_sets], axis=0)
-    tail = (1 - level) / 2 * 100
-    rows = []
-    for s, values in draws.items():
-        sets = setting.ood_sets if s == "average" else (s,)
-        fpr = {m: float(np.mean([setting.metrics(m, x)["fpr95"] for x in sets])) for m in (baseline, method)}
-        low, high = (float(v) for v in np.percentile(values, [tail, 100 - tail]))
-        rows.append({"ood": s, "fpr95_baseline": fpr[baseline], "fpr95_method": fpr[method],
-                     "gain": fpr[baseline] - fpr[method], "gain_low": low, "gain_high": high,
-                     "verdict": verdict(low, high)})
-    return rows
+    scores = setting.scores
+    paired = paired_bootstrap(scores[setting.id_set][baseline], {s: scores[s][baseline] for s in setting.ood_sets},
+                              scores[setting.id_set][method], {s: scores[s][method] for s in setting.ood_sets},
+                              num_resamples=num_resamples, level=level, seed=seed, metrics=("fpr95",))
+    if len(setting.ood_sets) == 1:
+        paired = [row for row in paired if row["ood"] != "average"]
+    return [{"ood": row["ood"], "fpr95_baseline": row["a"], "fpr95_method": row["b"], "gain": row["difference"],
+             "gain_low": row["low"], "gain_high": row["high"], "verdict": verdict(row["low"], row["high"])}
+            for row in paired]
 
 
 def summary_row(rows: Sequence[Mapping[str, object]]) -> Mapping[str, object]:

@@ -277,3 +277,100 @@ def average_metrics(per_set: Mapping[str, Mapping[str, float]]) -> dict[str, flo
         raise ValueError("per_set is empty: pass {ood_set_name: metrics_dict}")
     names = set.intersection(*(set(m) for m in per_set.values()))
     return {name: math.fsum(m[name] for m in per_set.values()) / len(per_set) for name in sorted(names)}
+
+
+def bootstrap_replicates(
+    id_scores: Sequence[float] | np.ndarray,
+    ood_scores: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    num_resamples: int = 1000,
+    seed: int = 0,
+    convention: str = "paper",
+    percent: bool = True,
+    recall_level: float = 0.95,
+    batch_size: int = 64,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Bootstrap replicates of every metric on every OOD set and of their unweighted "average".
+
+    One replicate draws ID resampling counts ONCE (shared by every OOD set, so the average's replicate is the
+    mean of the sets' replicates on the same ID resample) and OOD counts per set (sets in the given order).
+    The counts depend only on ``seed``, ``num_resamples`` and the set sizes, never on the scores, so two
+    methods scored on the same images get the SAME resamples from the same seed: that is what
+    :func:`paired_bootstrap` pairs. Returns ``{set or "average": {metric: (num_resamples,) array}}``.
+    """
+    _check_options(convention, recall_level)
+    if isinstance(num_resamples, bool) or not isinstance(num_resamples, int) or num_resamples < 2:
+        raise ValueError(f"num_resamples must be an integer >= 2, got {num_resamples!r}")
+    if not ood_scores:
+        raise ValueError("ood_scores is empty: pass {ood_set_name: scores}")
+    id_array = _as_scores("id_scores", id_scores)
+    ood_arrays = {name: _as_scores(f"ood_scores[{name!r}]", scores) for name, scores in ood_scores.items()}
+    ranked = {name: _RankedScores.build(id_array, array) for name, array in ood_arrays.items()}
+    rng = np.random.default_rng(seed)
+    parts: dict[str, dict[str, list[np.ndarray]]] = {s: {m: [] for m in METRIC_NAMES} for s in ood_arrays}
+    for start in range(0, num_resamples, batch_size):
+        count = min(batch_size, num_resamples - start)
+        id_counts = _resample_counts(rng, count, id_array.size)
+        for name, array in ood_arrays.items():
+            tp, fp = ranked[name].cumulative_counts(id_counts, _resample_counts(rng, count, array.size))
+            for metric, values in _metrics_from_counts(tp, fp, convention, recall_level).items():
+                parts[name][metric].append(values)
+    scale = 100.0 if percent else 1.0
+    out = {s: {m: np.concatenate(v) * scale for m, v in by_metric.items()} for s, by_metric in parts.items()}
+    out["average"] = {m: np.mean([out[s][m] for s in ood_arrays], axis=0) for m in METRIC_NAMES}
+    return out
+
+
+def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` percentile interval of bootstrap replicates."""
+    if not (0 < level < 1):
+        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(np.asarray(replicates, dtype=np.float64), [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def paired_bootstrap(
+    id_scores_a: Sequence[float] | np.ndarray,
+    ood_scores_a: Mapping[str, Sequence[float] | np.ndarray],
+    id_scores_b: Sequence[float] | np.ndarray,
+    ood_scores_b: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    num_resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    convention: str = "paper",
+    metrics: Sequence[str] = ("fpr95", "auroc"),
+) -> list[dict[str, object]]:
+    """Paired bootstrap of the difference A - B of each metric, per OOD set and for the average.
+
+    A and B must score the SAME images (same ID set, same OOD sets of the same sizes, in the same order):
+    every replicate resamples the images once and scores both methods on that resample, so the interval is
+    on the difference itself, not a comparison of two separate intervals. Rows: ``ood``, ``metric``,
+    ``a``, ``b``, ``difference`` (A - B on all images), ``low``, ``high`` (percentile interval at ``level``).
+    For FPR95 a negative difference means A is better; for AUROC a positive one does.
+    """
+    for metric in metrics:
+        if metric not in METRIC_NAMES:
+            raise ValueError(f"unknown metric {metric!r}; choose from {METRIC_NAMES}")
+    if list(ood_scores_a) != list(ood_scores_b):
+        raise ValueError(f"A and B must be scored on the same OOD sets in the same order, got {list(ood_scores_a)} "
+                         f"and {list(ood_scores_b)}")
+    sizes_a = [np.size(id_scores_a), *(np.size(v) for v in ood_scores_a.values())]
+    sizes_b = [np.size(id_scores_b), *(np.size(v) for v in ood_scores_b.values())]
+    if sizes_a != sizes_b:
+        raise ValueError(f"A and B must score the same images: set sizes {sizes_a} vs {sizes_b}")
+    options = {"num_resamples": num_resamples, "seed": seed, "convention": convention}
+    rep_a = bootstrap_replicates(id_scores_a, ood_scores_a, **options)
+    rep_b = bootstrap_replicates(id_scores_b, ood_scores_b, **options)
+    point_a = {s: ood_metrics(id_scores_a, v, convention=convention) for s, v in ood_scores_a.items()}
+    point_b = {s: ood_metrics(id_scores_b, v, convention=convention) for s, v in ood_scores_b.items()}
+    point_a["average"], point_b["average"] = average_metrics(point_a), average_metrics(point_b)
+    rows = []
+    for ood in [*ood_scores_a, "average"]:
+        for metric in metrics:
+            low, high = percentile_interval(rep_a[ood][metric] - rep_b[ood][metric], level)
+            a, b = point_a[ood][metric], point_b[ood][metric]
+            rows.append({"ood": ood, "metric": metric, "a": a, "b": b, "difference": a - b, "low": low,
+                         "high": high})
+    return rows
