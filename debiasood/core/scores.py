@@ -1,4 +1,4 @@
-"""OOD scores over embeddings: MCM, NegLabel and DNM. HIGHER = MORE IN-DISTRIBUTION, everywhere.
+"""OOD scores over embeddings: MCM, NegLabel, DNM and NegRefine. HIGHER = MORE IN-DISTRIBUTION, everywhere.
 
 Every score is a pure function of L2-normalised embeddings:
 
@@ -28,13 +28,15 @@ References:
   Pre-trained Vision-Language Models", KDD 2026 (arXiv 2605.23797).
   https://github.com/60pen9/Debiased-Negative-Mining-Improves-OOD-Detection-with-Pre-trained-VLMs
 - The debiasing identity and its clamp: Chuang et al., "Debiased Contrastive Learning", NeurIPS 2020.
+- NegRefine: Ansari et al., "NegRefine: Refining Negative Label-Based Zero-Shot OOD Detection", ICCV 2025.
+  https://github.com/ah-ansari/NegRefine (``src/clip_ood.py``)
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +50,9 @@ from debiasood.core.checks import (
     check_matrix,
     check_positive,
 )
+from debiasood.core.mining import ensemble_text_features
 from debiasood.core.partition import check_partition, partition_negatives
+from debiasood.core.prompts import CSP_NOUN_TEMPLATES, check_template
 
 # Similarities are computed for this many (image, label) pairs at a time: 2**24 float32 values = 64 MiB.
 # Large enough that the matrix product dominates, small enough for a laptop or a shared GPU.
@@ -438,3 +442,356 @@ def dnm_closed_form_score(
     if official_scale:
         out = out / inputs.id_text.shape[0]
     return _finish(out, inputs)
+
+
+# ---- NegRefine (Ansari et al., ICCV 2025) ----
+
+NEGREFINE_TOP_K = 5
+NEGREFINE_MM_WEIGHT = 2.0
+# Pair texts encoded per encoder call (times the number of templates): the official _embed_text_labels
+# encodes 1000 prompts per call; a few hundred pair texts keep one call's activations small on a CPU.
+NEGREFINE_PAIR_BATCH = 256
+
+
+def negrefine_pair_text(id_label: str, neg_label: str) -> str:
+    """NegRefine's multi-matching text for an (ID label, negative label) pair: ``"{p} and {n}"``."""
+    return f"{id_label} and {neg_label}"
+
+
+def negrefine_official_groups(num_negatives: int, num_groups: int = DEFAULT_NUM_GROUPS, seed: int = 0) -> np.ndarray:
+    """The partition NegRefine's official code uses (``CLIPood._grouping`` with ``random_permute=True``).
+
+    The official code drops the last M mod G negatives BEFORE permuting (so the dropped labels are always the
+    last adjectives), then calls ``torch.manual_seed(0)`` and draws ``torch.randperm(M - M mod G)``; group g is
+    ``perm[g*Q:(g+1)*Q]``. It re-seeds on every call, so every image (ID or OOD) gets the same partition.
+    This draws the same permutation from a private CPU generator (``seed`` = 0 is the official value), so the
+    global RNG is left alone. The official code ran on CUDA, whose ``randperm`` is a different algorithm: the
+    permutation here is what the official code gives on the CPU.
+    """
+    check_int("num_negatives", num_negatives)
+    check_int("num_groups", num_groups)
+    if num_groups > num_negatives:
+        raise ValueError(f"num_groups={num_groups} exceeds the number of negatives ({num_negatives}): every "
+                         "group needs at least one label; lower num_groups")
+    group_size = num_negatives // num_groups
+    order = torch.randperm(num_groups * group_size, generator=torch.Generator().manual_seed(seed))
+    return order.reshape(num_groups, group_size).numpy().astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PairTextCost:
+    """What embedding the multi-matching texts cost in one scoring call.
+
+    ``pair_lookups`` = images x k_pos x k_neg; ``unique_pair_texts`` = distinct texts those lookups needed;
+    ``new_pair_texts`` = the ones not yet in the cache (encoded in this call); ``encoder_calls`` and
+    ``prompts_encoded`` count the calls to the text encoder and the template-filled prompts sent to it.
+    """
+
+    pair_lookups: int
+    unique_pair_texts: int
+    new_pair_texts: int
+    encoder_calls: int
+    prompts_encoded: int
+
+
+class PairFeatureCache:
+    r"""Embeddings of NegRefine's ``"{p} and {n}"`` texts, each text encoded once and kept for later calls.
+
+    ``encode_texts`` maps a list of strings to a (len, D) tensor or array. With ``templates`` (default CSP's 8
+    noun templates, as NegRefine's ``_embed_text_labels``), each pair text is filled into every template, the
+    RAW encoder outputs are averaged over templates and the mean is L2-normalised
+    (:func:`debiasood.core.mining.ensemble_text_features` with ``normalize_each=False``): pass an encoder's raw
+    output, e.g. ``lambda t: encoder.encode_texts(t, raw=True)``, to match the official code. With
+    ``templates=None`` the callable's output is used as the pair text's embedding (normalised here), e.g. a
+    function over :func:`debiasood.data.feature_store.cached_text_features` to keep pairs in the feature store.
+
+    New texts are encoded ``batch_size`` at a time. Share one cache between the ID set and every OOD set: the
+    same (p, n) pairs recur, and each is then encoded once per run. ``encoder_calls`` and ``prompts_encoded``
+    are running totals.
+    """
+
+    def __init__(
+        self,
+        encode_texts: Callable[[list[str]], ArrayLike],
+        *,
+        templates: str | Sequence[str] | None = CSP_NOUN_TEMPLATES,
+        batch_size: int = NEGREFINE_PAIR_BATCH,
+    ):
+        if not callable(encode_texts):
+            raise TypeError(f"encode_texts must be a callable from a list of strings to embeddings, "
+                            f"got {type(encode_texts).__name__}")
+        check_int("batch_size", batch_size)
+        if templates is not None:
+            templates = tuple(check_template(t) for t in ([templates] if isinstance(templates, str) else templates))
+            if not templates:
+                raise ValueError("templates is empty: give at least one template, or None to use the encoder's "
+                                 "output as it is")
+        self._encode = encode_texts
+        self.templates = templates
+        self.batch_size = batch_size
+        self._rows: dict[str, int] = {}
+        self._blocks: list[torch.Tensor] = []
+        self._matrix: torch.Tensor | None = None
+        self.encoder_calls = 0
+        self.prompts_encoded = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._rows
+
+    def _encode_counted(self, texts: list[str]) -> torch.Tensor:
+        self.encoder_calls += 1
+        self.prompts_encoded += len(texts)
+        out = as_float_tensor("the output of encode_texts", self._encode(texts))
+        if out.ndim != 2 or out.shape[0] != len(texts):
+            raise ValueError(f"encode_texts returned shape {tuple(out.shape)} for {len(texts)} texts; expected "
+                             f"({len(texts)}, D)")
+        return out
+
+    def _embed(self, texts: list[str]) -> torch.Tensor:
+        if self.templates is None:
+            features = self._encode_counted(texts)
+        else:
+            features = ensemble_text_features(self._encode_counted, texts, self.templates, normalize_each=False)
+        check_matrix("pair text features", features, unit_norm=False)
+        if self._blocks and features.shape[1] != self._blocks[0].shape[1]:
+            raise ValueError(f"encode_texts returned dim {features.shape[1]}, earlier calls dim "
+                             f"{self._blocks[0].shape[1]}: one cache holds one encoder's embeddings")
+        return torch.nn.functional.normalize(features.cpu(), dim=-1)
+
+    def rows(self, texts: Sequence[str]) -> np.ndarray:
+        """Row of each text in :attr:`features`, encoding (in batches) the texts not seen before."""
+        new = list(dict.fromkeys(t for t in texts if t not in self._rows))
+        for start in range(0, len(new), self.batch_size):
+            batch = new[start:start + self.batch_size]
+            self._blocks.append(self._embed(batch))
+            first = len(self._rows)
+            self._rows.update((text, first + i) for i, text in enumerate(batch))
+            self._matrix = None
+        return np.fromiter((self._rows[t] for t in texts), dtype=np.int64, count=len(texts))
+
+    @property
+    def features(self) -> torch.Tensor:
+        """(number of texts, D) L2-normalised embeddings, in the order the texts were first seen."""
+        if not self._blocks:
+            raise ValueError("the pair cache is empty: nothing has been encoded yet")
+        if self._matrix is None:
+            self._matrix = torch.cat(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
+            self._blocks = [self._matrix]
+        return self._matrix
+
+
+@dataclass(frozen=True)
+class NegRefineResult:
+    """NegRefine's score and its two parts, one value per image, and what the pair texts cost.
+
+    ``score = neglabel + mm_weight * multi_matching``. Arrays are numpy when the image features were numpy.
+    """
+
+    score: ArrayLike
+    neglabel: ArrayLike
+    multi_matching: ArrayLike
+    cost: PairTextCost
+
+
+def _check_label_names(name: str, labels: Sequence[str], rows: int) -> list[str]:
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(f"{name} must be a list of strings (one per feature row), got {type(labels).__name__}")
+    if len(labels) != rows:
+        raise ValueError(f"{name} has {len(labels)} labels but the matching text features have {rows} rows: "
+                         "pass one label per row, in the same order")
+    for i, label in enumerate(labels):
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"{name}[{i}] must be a non-blank string, got {label!r}")
+    return list(labels)
+
+
+def _check_top_k(name: str, k: int, available: int, what: str) -> None:
+    check_int(name, k)
+    if k > available:
+        raise ValueError(f"{name}={k} exceeds the number of {what} ({available}); lower {name}")
+
+
+def negrefine_components(
+    image_features: ArrayLike,
+    id_text_features: ArrayLike,
+    neg_text_features: ArrayLike,
+    *,
+    id_labels: Sequence[str],
+    neg_labels: Sequence[str],
+    encode_pair_texts: PairFeatureCache | Callable[[list[str]], ArrayLike],
+    k_pos: int | None = None,
+    k_neg: int = NEGREFINE_TOP_K,
+    mm_weight: float = NEGREFINE_MM_WEIGHT,
+    temperature: float = DEFAULT_TEMPERATURE,
+    num_groups: int = DEFAULT_NUM_GROUPS,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+    official: bool = False,
+    chunk_size: int | None = None,
+) -> NegRefineResult:
+    r"""NegRefine's detection score (Ansari et al., ICCV 2025), with its two parts and its cost.
+
+    .. math::
+        S(x) = S_{NL}(x) + w\,S_{MM}(x), \qquad
+        S_{MM}(x) = \max_{p \in P_k(x),\, n \in N_k(x)}
+            \frac{e^{\cos(x, t_{p\wedge n})/T}}{e^{\cos(x, t_{p\wedge n})/T} + e^{\cos(x, t_n)/T}}
+            = \sigma\Big(\max_{p, n} \big[\cos(x, t_{p\wedge n}) - \cos(x, t_n)\big] / T\Big)
+
+    :math:`S_{NL}` is NegLabel's grouped score (:func:`neglabel_score`, through the same log-space helpers),
+    :math:`P_k(x)` the ``k_pos`` ID labels and :math:`N_k(x)` the ``k_neg`` negatives most similar to x,
+    :math:`t_n` the negative's embedding (``neg_text_features``) and :math:`t_{p\wedge n}` the embedding of the
+    text ``"{p} and {n}"`` (:func:`negrefine_pair_text`). Defaults are the official ones (``src/clip_ood.py``,
+    ``detection_score``): w = 2, k_neg = 5, k_pos = min(5, K), T = 0.01 (the code's factor 100), G = 100.
+
+    ``encode_pair_texts`` is a :class:`PairFeatureCache`, or a callable from a list of strings to embeddings,
+    which is wrapped in a fresh cache with CSP's 8 noun templates and a raw mean (the official embedding). The
+    top labels of every image are found first, then the distinct pair texts of the whole batch are encoded
+    once each, in batches; pass the same cache for the ID set and each OOD set to encode a pair once per run.
+    ``result.cost`` says how many texts and encoder calls this call took.
+
+    Exactness and deliberate differences from the official code:
+
+    - The ratio is computed as a sigmoid of the difference, which cannot overflow. The official code computes
+      ``exp(100 * cos)`` in float32, which is inf once cos > ~0.887, and inf / (inf + ...) is NaN; real CLIP
+      image-text cosines stay near 0.3, so the official scores are finite in practice and equal these.
+    - The max of the ratio is the sigmoid of the max difference (the sigmoid is monotone).
+    - ``official=False`` (default): the project's rule, one seeded partition shared by ID and every OOD set
+      (``groups``, or :func:`~debiasood.core.partition.partition_negatives` of (M, G, seed): the shuffle comes
+      first, then the remainder is dropped). ``official=True``: the official partition,
+      :func:`negrefine_official_groups` (the last M mod G negatives dropped before a ``torch.randperm`` seeded
+      with ``seed``; the official code re-seeds with 0 on every call, so it too uses one partition for all
+      images). In both modes the dropped negatives still compete for the top-k of the multi-matching part, as
+      in the official code, which takes the top-k over all negatives.
+    - k_pos = min(5, K) when ``k_pos`` is None (the official rule); an explicit k_pos > K or k_neg > M is an
+      error (the official code fails in ``torch.topk`` for k_neg > M).
+
+    Cost: one product with the K + M label embeddings per chunk of images (as NegLabel), then, per image,
+    k_pos x k_neg dot products with pair embeddings gathered from the cache; the encoder sees each distinct
+    pair text once (times the number of templates).
+    """
+    _check_grouped_args(temperature, num_groups)
+    if not (isinstance(mm_weight, int | float) and math.isfinite(mm_weight) and mm_weight >= 0):
+        raise ValueError(f"mm_weight must be a finite number >= 0, got {mm_weight!r}")
+    inputs = _prepare(image_features, id_text_features)
+    neg_text = _text_matrix("neg_text_features", neg_text_features, inputs)
+    num_id, num_neg = inputs.id_text.shape[0], neg_text.shape[0]
+    id_names = _check_label_names("id_labels", id_labels, num_id)
+    neg_names = _check_label_names("neg_labels", neg_labels, num_neg)
+    k_pos = min(NEGREFINE_TOP_K, num_id) if k_pos is None else k_pos
+    _check_top_k("k_pos", k_pos, num_id, "ID labels")
+    _check_top_k("k_neg", k_neg, num_neg, "negative labels")
+    cache = encode_pair_texts if isinstance(encode_pair_texts, PairFeatureCache) else PairFeatureCache(
+        encode_pair_texts)
+    if official:
+        if groups is not None:
+            raise ValueError("official=True draws the official partition itself: do not pass groups as well")
+        groups = negrefine_official_groups(num_neg, num_groups, seed)
+    partition = _resolve_groups(num_neg, groups, num_groups, seed)
+
+    # Pass 1: NegLabel's part and each image's top ID labels and top negatives (with s~_n / T).
+    neglabel, top_id, top_neg, top_neg_logits = _negrefine_first_pass(
+        inputs, neg_text, partition, k_pos, k_neg, temperature, chunk_size)
+
+    # The distinct (p, n) pairs of the whole batch, each embedded once.
+    pair_codes = (top_id[:, :, None] * num_neg + top_neg[:, None, :]).reshape(top_id.shape[0], -1)
+    unique_codes, inverse = np.unique(pair_codes.numpy(), return_inverse=True)
+    texts = [negrefine_pair_text(id_names[c // num_neg], neg_names[c % num_neg]) for c in unique_codes.tolist()]
+    calls, prompts, cached = cache.encoder_calls, cache.prompts_encoded, len(cache)
+    rows = torch.from_numpy(cache.rows(texts)[inverse.reshape(pair_codes.shape)])
+    pair_features = cache.features.to(device=inputs.images.device, dtype=inputs.images.dtype)
+    if pair_features.shape[1] != inputs.images.shape[1]:
+        raise ValueError(f"the pair text embeddings have dim {pair_features.shape[1]} but the image features "
+                         f"have dim {inputs.images.shape[1]}: encode_pair_texts must use the images' model")
+    cost = PairTextCost(pair_lookups=int(pair_codes.numel()), unique_pair_texts=len(set(texts)),
+                        new_pair_texts=len(cache) - cached, encoder_calls=cache.encoder_calls - calls,
+                        prompts_encoded=cache.prompts_encoded - prompts)
+
+    # Pass 2: S_MM = sigmoid(max over pairs of [cos(x, t_pn) - cos(x, t_n)] / T), chunked over images.
+    multi = torch.empty_like(neglabel)
+    per_image = rows.shape[1] * pair_features.shape[1]
+    step = _chunk_rows(per_image, chunk_size)
+    neg_logits = top_neg_logits.repeat(1, k_pos).to(inputs.images.device)  # pair order: p-major, as pair_codes
+    with torch.no_grad():
+        for start in range(0, inputs.images.shape[0], step):
+            block = slice(start, min(start + step, inputs.images.shape[0]))
+            gathered = pair_features[rows[block].to(pair_features.device)]  # (B, k_pos * k_neg, D)
+            pair_logits = torch.einsum("bd,bpd->bp", inputs.images[block], gathered) / temperature
+            multi[block] = torch.sigmoid((pair_logits - neg_logits[block]).amax(dim=1))
+    score = neglabel + mm_weight * multi
+    return NegRefineResult(_finish(score, inputs), _finish(neglabel, inputs), _finish(multi, inputs), cost)
+
+
+def _negrefine_first_pass(
+    inputs: _Inputs,
+    neg_text: torch.Tensor,
+    partition: torch.Tensor,
+    k_pos: int,
+    k_neg: int,
+    temperature: float,
+    chunk_size: int | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """NegLabel's score and the top-k ID labels and negatives of every image, from one product per chunk.
+
+    The negatives are laid out group after group (as in :func:`_grouped_log_sums`), so the groups are a free
+    reshape; the ones the partition leaves out follow them, because they still count for the top-k.
+    """
+    num_groups, group_size = partition.shape
+    in_groups = partition.reshape(-1)
+    left_out = np.setdiff1d(np.arange(neg_text.shape[0]), in_groups.numpy())
+    order = torch.cat([in_groups, torch.from_numpy(left_out)])
+    id_over_t = inputs.id_text / temperature
+    neg_over_t = neg_text[order.to(neg_text.device)] / temperature
+    images = inputs.images
+    num_images, grouped = images.shape[0], num_groups * group_size
+    neglabel = torch.empty(num_images, dtype=images.dtype, device=images.device)
+    top_id = torch.empty((num_images, k_pos), dtype=torch.int64)
+    top_neg = torch.empty((num_images, k_neg), dtype=torch.int64)
+    top_neg_logits = torch.empty((num_images, k_neg), dtype=images.dtype)
+    rows = _chunk_rows(id_over_t.shape[0] + neg_over_t.shape[0], chunk_size)
+    with torch.no_grad():
+        for start in range(0, num_images, rows):
+            block = slice(start, min(start + rows, num_images))
+            id_logits = images[block] @ id_over_t.T
+            neg_logits = images[block] @ neg_over_t.T
+            top_id[block] = id_logits.topk(k_pos, dim=1).indices.cpu()
+            values, positions = neg_logits.topk(k_neg, dim=1)
+            top_neg[block], top_neg_logits[block] = order[positions.cpu()], values.cpu()
+            # The in-place log-sum-exps come last: they overwrite the logits.
+            log_s_id = _logsumexp_(id_logits, dim=1)
+            log_n = _logsumexp_(neg_logits[:, :grouped].reshape(-1, num_groups, group_size), dim=2)
+            neglabel[block] = neglabel_from_log_sums(log_s_id, log_n)
+    return neglabel, top_id, top_neg, top_neg_logits
+
+
+def negrefine_score(
+    image_features: ArrayLike,
+    id_text_features: ArrayLike,
+    neg_text_features: ArrayLike,
+    *,
+    id_labels: Sequence[str],
+    neg_labels: Sequence[str],
+    encode_pair_texts: PairFeatureCache | Callable[[list[str]], ArrayLike],
+    k_pos: int | None = None,
+    k_neg: int = NEGREFINE_TOP_K,
+    mm_weight: float = NEGREFINE_MM_WEIGHT,
+    temperature: float = DEFAULT_TEMPERATURE,
+    num_groups: int = DEFAULT_NUM_GROUPS,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+    official: bool = False,
+    chunk_size: int | None = None,
+) -> ArrayLike:
+    r"""NegRefine's detection score :math:`S_{NL}(x) + w\,S_{MM}(x)`, one value per image.
+
+    The ``.score`` of :func:`negrefine_components`, which documents the formula, the arguments, the official
+    code's quirks and the cost (and also returns both parts and the pair-text cost).
+    """
+    return negrefine_components(
+        image_features, id_text_features, neg_text_features, id_labels=id_labels, neg_labels=neg_labels,
+        encode_pair_texts=encode_pair_texts, k_pos=k_pos, k_neg=k_neg, mm_weight=mm_weight,
+        temperature=temperature, num_groups=num_groups, seed=seed, groups=groups, official=official,
+        chunk_size=chunk_size,
+    ).score
