@@ -68,7 +68,7 @@ def test_no_private_names_across_modules():
     violations = []
     for module, path in MODULES.items():
         for imported, names, line in imports(path):
-            private = [n for n in names if n.startswith("_") and imported != module]
+            private = [n for n in names if n.startswith("_") and not n.endswith("__") and imported != module]
             if private:
                 violations.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {private} from {imported}")
     assert violations == [], "\n".join(violations)

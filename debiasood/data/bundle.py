@@ -1,0 +1,355 @@
+"""Feature bundles: one on-disk format for everything a chapter needs, from real CLIP or from the simulated world.
+
+A bundle is a folder::
+
+    manifest.json            provenance, text-side metadata, image sets, sha256 of every other file
+    text.safetensors         id_mcm, id_neglabel, corpus_features [, csp_features]
+    corpus.json              the corpus: words, parts of speech, synsets, lexicographer files [, CSP's pool]
+    images/<set>.safetensors features [, labels]  one file per named image set (the ID set and each OOD set)
+    images/<set>.json        the image files behind the rows, for real images (optional)
+
+Provenance says which world the features come from (``"real"`` or ``"simulated"``), the encoder (model,
+pretrained tag or "random weights", dimension), the prompts, the corpus and its fingerprint, the command that
+wrote the bundle, the package version and the UTC time. Every label a chapter prints about its numbers comes
+from here, never from hard-coded text.
+
+Why safetensors and a JSON manifest: no pickle (loading a bundle cannot run code), plain bytes numpy can read,
+and a manifest a person can read with ``cat``. Every file's sha256 is in the manifest and checked on load, as
+the feature store does: a damaged or half-copied bundle is refused with a message naming the file, never used.
+Writes go to a temporary folder renamed into place, so a killed writer leaves no half bundle behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from debiasood.data.corpora import LabelCorpus
+from debiasood.data.files import sha256_hex
+
+FORMAT = "debiasood-feature-bundle"
+FORMAT_VERSION = 1
+WORLDS = ("real", "simulated")
+_TEXT_TENSORS = ("id_mcm", "id_neglabel", "corpus_features")
+_NORM_TOLERANCE = 2e-3
+
+
+class BundleError(ValueError):
+    """A bundle is missing, damaged or inconsistent; the message names the file or field and what to do."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a bundle's features come from. ``world`` is "real" (an image encoder on real image files) or
+    "simulated" (debiasood's offline world); ``pretrained`` is a tag, a checkpoint file or "random weights"."""
+
+    world: str
+    model: str
+    pretrained: str
+    dim: int
+    prompts: Mapping[str, str]
+    corpus_name: str
+    corpus_fingerprint: str
+    command: str
+    package_version: str
+    created_utc: str
+
+    def __post_init__(self) -> None:
+        if self.world not in WORLDS:
+            raise BundleError(f"provenance.world must be one of {WORLDS}, got {self.world!r}")
+        for name in ("model", "pretrained", "corpus_name", "corpus_fingerprint", "command", "created_utc"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise BundleError(f"provenance.{name} must be a non-empty string, got {value!r}")
+        if isinstance(self.dim, bool) or not isinstance(self.dim, int) or self.dim < 1:
+            raise BundleError(f"provenance.dim must be a positive int, got {self.dim!r}")
+
+    @property
+    def label(self) -> str:
+        """The label every table and figure built from this bundle carries, e.g.
+        ``"real: ViT-B-16 (openai)"`` or ``"simulated: MiniLM world"``."""
+        if self.world == "simulated":
+            return f"simulated: {self.model} world"
+        return f"real: {self.model} ({self.pretrained})"
+
+
+@dataclass(frozen=True)
+class TextSide:
+    """The text side of a benchmark, as arrays: ID label features for MCM's and NegLabel's prompts, the candidate
+    corpus with its features (NegLabel's prompts), and optionally CSP's pool (corpus nouns + adjective phrases).
+
+    Rows are L2-normalised and share one dimension with the images. ``corpus`` carries words, parts of speech,
+    WordNet synsets and lexicographer files (empty strings where a word has none, e.g. a custom corpus).
+    """
+
+    id_names: tuple[str, ...]
+    id_mcm: np.ndarray
+    id_neglabel: np.ndarray
+    corpus: LabelCorpus
+    corpus_features: np.ndarray
+    id_wnids: tuple[str, ...] | None = None
+    csp_pool: LabelCorpus | None = None
+    csp_features: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        k = len(self.id_names)
+        if k == 0:
+            raise BundleError("text.id_names is empty: a bundle needs its ID class names")
+        _check_rows("text.id_mcm", self.id_mcm, k)
+        dim = self.id_mcm.shape[1]
+        _check_rows("text.id_neglabel", self.id_neglabel, k, dim)
+        _check_rows("text.corpus_features", self.corpus_features, len(self.corpus.words), dim)
+        if self.id_wnids is not None and len(self.id_wnids) != k:
+            raise BundleError(f"text.id_wnids has {len(self.id_wnids)} entries for {k} ID classes")
+        if (self.csp_pool is None) != (self.csp_features is None):
+            raise BundleError("text.csp_pool and text.csp_features come together: give both or neither")
+        if self.csp_pool is not None:
+            _check_rows("text.csp_features", self.csp_features, len(self.csp_pool.words), dim)
+
+    @property
+    def dim(self) -> int:
+        return int(self.id_mcm.shape[1])
+
+    @property
+    def has_wordnet(self) -> bool:
+        """True when the ID classes are WordNet synsets (wnids) and the corpus words carry synsets: what the
+        false-negative audit needs."""
+        return self.id_wnids is not None and all(self.corpus.synsets)
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """Image features of one named set, with ID class labels where known and the image files for real images."""
+
+    features: np.ndarray
+    labels: np.ndarray | None = None
+    files: tuple[str, ...] | None = None
+
+    def __len__(self) -> int:
+        return int(self.features.shape[0])
+
+
+@dataclass(frozen=True)
+class FeatureBundle:
+    """Everything a chapter reads: provenance, the text side, and named image sets (``id_set`` among them)."""
+
+    provenance: Provenance
+    text: TextSide
+    images: Mapping[str, ImageSet]
+    id_set: str
+    path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.id_set not in self.images:
+            raise BundleError(f"id_set {self.id_set!r} is not among the image sets {sorted(self.images)}")
+        if len(self.images) < 2:
+            raise BundleError("a bundle needs the ID image set and at least one OOD image set")
+        if self.provenance.dim != self.text.dim:
+            raise BundleError(f"provenance.dim is {self.provenance.dim} but the text features have dim "
+                              f"{self.text.dim}")
+        for name, image_set in self.images.items():
+            _check_rows(f"images[{name!r}].features", image_set.features, None, self.text.dim)
+            n = len(image_set)
+            if image_set.labels is not None:
+                labels = np.asarray(image_set.labels)
+                if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+                    raise BundleError(f"images[{name!r}].labels must be {n} integer class indices, got "
+                                      f"{labels.dtype} {labels.shape}")
+                if n and (labels.min() < 0 or labels.max() >= len(self.text.id_names)):
+                    raise BundleError(f"images[{name!r}].labels must index the {len(self.text.id_names)} ID "
+                                      f"classes, got values in [{labels.min()}, {labels.max()}]")
+            if image_set.files is not None and len(image_set.files) != n:
+                raise BundleError(f"images[{name!r}].files lists {len(image_set.files)} files for {n} rows")
+
+    @property
+    def ood_sets(self) -> tuple[str, ...]:
+        return tuple(name for name in self.images if name != self.id_set)
+
+    @property
+    def label(self) -> str:
+        return self.provenance.label
+
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+        """Write the bundle to the folder ``path`` (atomically: a temporary folder renamed into place)."""
+        from safetensors.numpy import save
+
+        target = Path(path)
+        if target.exists() and not overwrite:
+            raise BundleError(f"{target} exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+        try:
+            files: dict[str, bytes] = {}
+            text = {name: _f32(getattr(self.text, name)) for name in _TEXT_TENSORS}
+            if self.text.csp_features is not None:
+                text["csp_features"] = _f32(self.text.csp_features)
+            files["text.safetensors"] = save(text)
+            corpus = {"corpus": _corpus_json(self.text.corpus),
+                      "csp_pool": None if self.text.csp_pool is None else _corpus_json(self.text.csp_pool)}
+            files["corpus.json"] = _json_bytes(corpus)
+            image_meta = {}
+            for name, image_set in self.images.items():
+                _check_set_name(name)
+                tensors = {"features": _f32(image_set.features)}
+                if image_set.labels is not None:
+                    tensors["labels"] = np.asarray(image_set.labels, dtype=np.int64)
+                files[f"images/{name}.safetensors"] = save(tensors)
+                if image_set.files is not None:
+                    files[f"images/{name}.json"] = _json_bytes(list(image_set.files))
+                image_meta[name] = {"count": len(image_set), "labels": image_set.labels is not None,
+                                    "files": image_set.files is not None}
+            manifest = {
+                "format": FORMAT, "version": FORMAT_VERSION,
+                "provenance": {**self.provenance.__dict__, "prompts": dict(self.provenance.prompts)},
+                "id_set": self.id_set,
+                "text": {"id_names": list(self.text.id_names),
+                         "id_wnids": None if self.text.id_wnids is None else list(self.text.id_wnids),
+                         "corpus_name": self.text.corpus.name, "corpus_size": len(self.text.corpus.words),
+                         "csp_pool": self.text.csp_pool is not None},
+                "images": image_meta,
+                "files": {name: sha256_hex(data) for name, data in files.items()},
+            }
+            files["manifest.json"] = _json_bytes(manifest)
+            for name, data in files.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
+
+
+def load_bundle(path: str | os.PathLike) -> FeatureBundle:
+    """Read and validate a bundle folder; a :class:`BundleError` names the missing or inconsistent field."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load
+
+    root = Path(path)
+    manifest_path = root / "manifest.json"
+    if not root.is_dir():
+        raise BundleError(f"{root} is not a folder: a feature bundle is a folder with a manifest.json "
+                          "(write one with `debiasood world export` or `debiasood extract`)")
+    if not manifest_path.is_file():
+        raise BundleError(f"{root} has no manifest.json: not a feature bundle, or an interrupted copy")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BundleError(f"{manifest_path} is not valid JSON ({error}); the bundle is damaged") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleError(f"{manifest_path} is not a {FORMAT} manifest")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise BundleError(f"{root} has bundle format version {manifest.get('version')!r}; this debiasood reads "
+                          f"version {FORMAT_VERSION}: write the bundle again with this version")
+    for key in ("provenance", "id_set", "text", "images", "files"):
+        if key not in manifest:
+            raise BundleError(f"{manifest_path} lacks the field {key!r}")
+    blobs = {}
+    for name, expected in manifest["files"].items():
+        file = root / name
+        if not file.is_file():
+            raise BundleError(f"{file} is listed in the manifest but missing: the bundle is incomplete")
+        data = file.read_bytes()
+        if sha256_hex(data) != expected:
+            raise BundleError(f"{file} does not match its sha256 in the manifest: the file is damaged or was "
+                              "changed after the bundle was written; write the bundle again")
+        blobs[name] = data
+    for required in ("text.safetensors", "corpus.json"):
+        if required not in blobs:
+            raise BundleError(f"{manifest_path} lists no {required}")
+    try:
+        text = load(blobs["text.safetensors"])
+        images = {name: load(blobs[f"images/{name}.safetensors"]) for name in manifest["images"]}
+    except (SafetensorError, KeyError) as error:
+        raise BundleError(f"{root}: unreadable or missing tensor file ({error})") from error
+    for name in _TEXT_TENSORS:
+        if name not in text:
+            raise BundleError(f"{root / 'text.safetensors'} lacks the tensor {name!r}")
+    corpora = json.loads(blobs["corpus.json"])
+    meta = manifest["text"]
+    try:
+        provenance = Provenance(**manifest["provenance"])
+    except TypeError as error:
+        raise BundleError(f"{manifest_path}: provenance fields are wrong ({error})") from error
+    text_side = TextSide(
+        id_names=tuple(meta["id_names"]), id_mcm=text["id_mcm"], id_neglabel=text["id_neglabel"],
+        corpus=_corpus_from_json(corpora["corpus"], "corpus"), corpus_features=text["corpus_features"],
+        id_wnids=None if meta.get("id_wnids") is None else tuple(meta["id_wnids"]),
+        csp_pool=None if corpora.get("csp_pool") is None else _corpus_from_json(corpora["csp_pool"], "csp_pool"),
+        csp_features=text.get("csp_features"),
+    )
+    image_sets = {}
+    for name, info in manifest["images"].items():
+        tensors = images[name]
+        if "features" not in tensors:
+            raise BundleError(f"{root / 'images' / (name + '.safetensors')} lacks the tensor 'features'")
+        files = json.loads(blobs[f"images/{name}.json"]) if info.get("files") else None
+        image_sets[name] = ImageSet(tensors["features"], tensors.get("labels"),
+                                    None if files is None else tuple(files))
+    return FeatureBundle(provenance, text_side, image_sets, manifest["id_set"], path=root)
+
+
+def make_provenance(*, world: str, model: str, pretrained: str, dim: int, prompts: Mapping[str, str],
+                    corpus: LabelCorpus, command: Sequence[str] | str) -> Provenance:
+    """A :class:`Provenance` stamped with the package version and the current UTC time."""
+    from debiasood import __version__
+
+    command = command if isinstance(command, str) else " ".join(command)
+    return Provenance(world=world, model=model, pretrained=pretrained, dim=int(dim), prompts=dict(prompts),
+                      corpus_name=corpus.name, corpus_fingerprint=corpus.fingerprint, command=command,
+                      package_version=__version__, created_utc=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _check_rows(name: str, value: Any, rows: int | None, dim: int | None = None) -> None:
+    array = np.asarray(value)
+    if array.ndim != 2 or not np.issubdtype(array.dtype, np.floating):
+        raise BundleError(f"{name} must be a 2-D float matrix, got {array.dtype} with shape {array.shape}")
+    if rows is not None and array.shape[0] != rows:
+        raise BundleError(f"{name} has {array.shape[0]} rows, expected {rows}")
+    if dim is not None and array.shape[1] != dim:
+        raise BundleError(f"{name} has dimension {array.shape[1]}, expected {dim} (all features of a bundle "
+                          "must come from one model)")
+    if not np.isfinite(array).all():
+        raise BundleError(f"{name} contains NaN or inf")
+    if array.shape[0]:
+        worst = float(np.abs(np.linalg.norm(array.astype(np.float64), axis=1) - 1).max())
+        if worst > _NORM_TOLERANCE:
+            raise BundleError(f"{name} rows must be L2-normalised (worst |norm - 1| = {worst:.3g})")
+
+
+def _check_set_name(name: str) -> None:
+    if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
+        raise BundleError(f"image set name {name!r} must be letters, digits, '-', '_' or '.' (it names a file)")
+
+
+def _f32(array: Any) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(array, dtype=np.float32))
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _corpus_json(corpus: LabelCorpus) -> dict[str, Any]:
+    return {"name": corpus.name, "words": list(corpus.words), "parts_of_speech": list(corpus.parts_of_speech),
+            "synsets": list(corpus.synsets), "lexfiles": list(corpus.lexfiles),
+            "source_words": list(corpus.source_words)}
+
+
+def _corpus_from_json(value: Any, name: str) -> LabelCorpus:
+    try:
+        return LabelCorpus(value["name"], tuple(value["words"]), tuple(value["parts_of_speech"]),
+                           tuple(value["synsets"]), tuple(value["lexfiles"]), tuple(value["source_words"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise BundleError(f"corpus.json: the {name} entry is incomplete or inconsistent ({error})") from error
