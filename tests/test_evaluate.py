@@ -47,7 +47,34 @@ def test_bootstrap_columns(world):
     first, average = rows[0], rows[-1]
     assert list(first) == list(average)
     assert first["auroc_low"] <= first["auroc"] <= first["auroc_high"]
-    assert np.isnan(average["auroc_low"])
+    # The average row has its own interval: the interval of the average over the sets on shared resamples.
+    assert average["ood"] == "average" and average["auroc_low"] <= average["auroc"] <= average["auroc_high"]
+    per_set_widths = [r["auroc_high"] - r["auroc_low"] for r in rows[:-1]]
+    assert average["auroc_high"] - average["auroc_low"] <= max(per_set_widths)
+
+
+def test_evaluation_result_type_and_paired_difference(world):
+    from debiasood.core.evaluation import Evaluation, MethodInput, evaluate
+
+    id_images, ood, id_text, neg_text = world
+    settings = ScoreSettings(num_groups=10)
+    result = evaluate({"id": id_images, **ood}, "id",
+                      {"NegLabel": MethodInput("neglabel", id_text, neg_text),
+                       "DNM": MethodInput("dnm", id_text, neg_text),
+                       "MCM": MethodInput("mcm", id_text)}, settings=settings, label="simulated: test")
+    assert isinstance(result, Evaluation) and result.methods == ("NegLabel", "DNM", "MCM")
+    assert {r["world"] for r in result.rows()} == {"simulated: test"}
+    # tau_neg = 1 turns DNM into NegLabel: identical scores, so the paired difference is exactly 0.
+    same = evaluate({"id": id_images, **ood}, "id", {"a": MethodInput("neglabel", id_text, neg_text),
+                                                       "b": MethodInput("dnm", id_text, neg_text)},
+                    settings=ScoreSettings(num_groups=10, tau_neg=1.0))
+    paired = same.paired("a", "b", num_resamples=50)
+    assert all(abs(r["difference"]) < 1e-9 and abs(r["low"]) < 1e-9 and abs(r["high"]) < 1e-9 for r in paired)
+    rows = result.paired("NegLabel", "MCM", num_resamples=100)
+    assert {(r["ood"], r["metric"]) for r in rows} == {(s, m) for s in (*ood, "average") for m in ("fpr95", "auroc")}
+    assert all(r["low"] <= r["difference"] <= r["high"] for r in rows)
+    with pytest.raises(ValueError, match="was not evaluated"):
+        result.paired("NegLabel", "CSP")
 
 
 @pytest.mark.parametrize(

@@ -445,13 +445,14 @@ def evaluate(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: Any
     :func:`calibrate` passes ``_id_cache``: the ID images do not depend on ``overlap``, so their scores are
     computed once per ID-side parameter set and reused across the overlap grid.
     """
-    from debiasood.core.evaluation import SCORES, ScoreSettings, metric_rows
+    from debiasood.core.evaluation import SCORES, Settings
+    from debiasood.core.metrics import ood_metrics
 
     sizes = _check_sizes(sizes, world)
     idm, idn, neg = world.text(id_mcm), world.text(id_neglabel), world.text(negatives)
     if len(idm) != len(world.concepts[world.id_set]) or len(idn) != len(idm):
         raise ValueError("id_mcm and id_neglabel need one row per ID concept")
-    settings = ScoreSettings()
+    settings = Settings()
     id_text = {"mcm": idm, "neglabel": idn}
 
     def score(method: str, features: np.ndarray) -> np.ndarray:
@@ -471,9 +472,9 @@ def evaluate(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: Any
     fpr: dict[str, dict[str, float]] = {}
     auroc: dict[str, dict[str, float]] = {}
     for m in id_text:
-        rows = metric_rows(m, id_scores[m], {name: score(m, feats) for name, feats in ood.items()})[:-1]
-        fpr[m] = {r["ood"]: float(r["fpr95"]) for r in rows}
-        auroc[m] = {r["ood"]: float(r["auroc"]) for r in rows}
+        per_set = {name: ood_metrics(id_scores[m], score(m, feats)) for name, feats in ood.items()}
+        fpr[m] = {name: float(values["fpr95"]) for name, values in per_set.items()}
+        auroc[m] = {name: float(values["auroc"]) for name, values in per_set.items()}
     return Evaluation(top1, fpr, auroc)
 
 
