@@ -131,3 +131,26 @@ def test_real_provenance_label():
                            command=["debiasood", "extract"])
     assert real.label == "real: ViT-B-16 (openai)" and real.command == "debiasood extract"
     assert real.created_utc.endswith("Z")
+
+
+def test_a_bundle_evaluates_every_method_through_the_one_layer(bundle, tmp_path):
+    from debiasood.core.evaluation import Settings
+
+    settings = Settings(num_groups=2, k=3)
+    result = load_bundle(bundle.save(tmp_path / "b")).evaluate(["mcm", "neglabel", "dnm", "dnm-official"], settings)
+    assert result.methods == ("mcm", "neglabel", "dnm", "dnm-official")
+    rows = result.rows()
+    assert {r["world"] for r in rows} == {bundle.label} and len(rows) == 4 * 3
+    # The negatives are the official rules' selections on the bundle's own text side.
+    from debiasood import neglabel_mining
+
+    text = bundle.text
+    expected = neglabel_mining(text.corpus_features, text.id_neglabel, text.corpus.words, text.corpus.parts_of_speech)
+    assert bundle.negatives("neglabel", settings).tolist() == expected.indices.tolist()
+    assert len(bundle.negatives("density", settings)) == int(30 * 0.23) + int(10 * 0.13)
+    with pytest.raises(BundleError, match="no CSP pool"):
+        bundle.evaluate(["csp"], settings)
+    with pytest.raises(ValueError, match="unknown method"):
+        bundle.evaluate(["clipn"], settings)
+    with pytest.raises(ValueError, match="sets must name OOD sets"):
+        bundle.evaluate(["mcm"], settings, sets=["imagenet1k"])

@@ -33,6 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
+from debiasood.core.methods import METHODS, check_methods, mine
+from debiasood.core.mining import density_statistics
 from debiasood.data.corpora import LabelCorpus
 from debiasood.data.files import sha256_hex
 
@@ -147,6 +150,7 @@ class FeatureBundle:
     images: Mapping[str, ImageSet]
     id_set: str
     path: Path | None = field(default=None, compare=False)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.id_set not in self.images:
@@ -177,6 +181,53 @@ class FeatureBundle:
     @property
     def label(self) -> str:
         return self.provenance.label
+
+    def negatives(self, rule: str, settings: Settings | None = None) -> np.ndarray:
+        """Indices of the negatives ``rule`` mines from this bundle's text side (corpus rows; CSP: pool rows),
+        with ``settings``' mining knobs. The density statistic is computed once per (k, form) and kept."""
+        settings = Settings() if settings is None else settings
+        text = self.text
+        statistic = None
+        if rule == "density":
+            key = ("density-statistic", settings.k, settings.density_form)
+            if key not in self._cache:
+                self._cache[key] = density_statistics(text.corpus_features, [settings.k],
+                                                      form=settings.density_form)[settings.k]
+            statistic = self._cache[key]
+        if rule == "csp" and text.csp_pool is None:
+            raise BundleError(f"{self.label}: this bundle has no CSP pool (text.csp_pool), which rule 'csp' needs")
+        pool = text.csp_pool
+        return mine(rule, settings, corpus_features=text.corpus_features, words=text.corpus.words,
+                    parts_of_speech=text.corpus.parts_of_speech, id_text=text.id_neglabel,
+                    csp_features=text.csp_features, csp_words=None if pool is None else pool.words,
+                    csp_parts_of_speech=None if pool is None else pool.parts_of_speech,
+                    density_statistic=statistic)
+
+    def negative_features(self, rule: str, settings: Settings | None = None) -> np.ndarray:
+        """Features of the negatives of :meth:`negatives`."""
+        rows = self.negatives(rule, settings)
+        source = self.text.csp_features if rule == "csp" else self.text.corpus_features
+        return np.asarray(source)[rows]
+
+    def evaluate(self, methods: Sequence[str], settings: Settings | None = None, *,
+                 sets: Sequence[str] | None = None) -> Evaluation:
+        """Score the image sets (the ID set and ``sets``, default every OOD set) with each method of
+        :data:`debiasood.core.methods.METHODS`: one :class:`debiasood.core.evaluation.Evaluation`, labelled
+        with this bundle's provenance."""
+        settings = Settings() if settings is None else settings
+        methods = check_methods(methods)
+        sets = list(self.ood_sets if sets is None else sets)
+        unknown = [name for name in sets if name not in self.images or name == self.id_set]
+        if unknown or not sets:
+            raise ValueError(f"sets must name OOD sets of this bundle ({', '.join(self.ood_sets)}), got {sets}")
+        inputs = {}
+        for method in methods:
+            spec = METHODS[method]
+            id_text = self.text.id_mcm if spec.id_prompt == "mcm" else self.text.id_neglabel
+            negatives = None if spec.rule is None else self.negative_features(spec.rule, settings)
+            inputs[method] = MethodInput(spec.score, id_text, negatives)
+        images = {name: self.images[name].features for name in (self.id_set, *sets)}
+        return evaluate(images, self.id_set, inputs, settings=settings, label=self.label)
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the bundle to the folder ``path`` (atomically: a temporary folder renamed into place)."""

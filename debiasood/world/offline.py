@@ -22,15 +22,10 @@ from typing import Any
 import numpy as np
 
 from debiasood.core.evaluation import ScoreSettings, evaluate_scores
+from debiasood.core.methods import METHODS as CORE_METHODS
 from debiasood.core.mining import density_selection
 
-METHODS: dict[str, tuple[str | None, str]] = {
-    "mcm": (None, "mcm"),
-    "neglabel": ("neglabel", "neglabel"),
-    "csp": ("csp", "neglabel"),
-    "dnm": ("density", "dnm"),
-    "dnm-official": ("density", "dnm-official"),
-}
+METHODS: dict[str, tuple[str | None, str]] = {name: (m.rule, m.score) for name, m in CORE_METHODS.items()}
 """Benchmark method -> (negative-mining rule or None, score function of :data:`debiasood.core.evaluation.SCORES`)."""
 
 
