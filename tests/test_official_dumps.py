@@ -172,3 +172,37 @@ def test_dumps_must_fit_together(tmp_path: Path) -> None:
     other = text_dump(tmp_path, "other.pth", pos_emb=randn(K, 8, seed=0), neg_emb_selected=randn(M, 8, seed=1))
     with pytest.raises(ValueError, match="image features have dim 16 but text features dim 8"):
         load_official_dumps(image_dump(tmp_path), other)
+
+
+def test_dumps_become_a_real_bundle_with_the_fixed_official_selection(tmp_path: Path) -> None:
+    from debiasood.core.evaluation import Settings
+    from debiasood.data.bundle import BundleError, load_bundle
+    from debiasood.data.datasets.official_dumps import dumps_to_bundle
+
+    # 45,000 nouns x 0.23 + 11,620 adjectives x 0.13 would be 11,860 rows: M = 100 matches no official quota.
+    bundle = dumps_to_bundle(image_dump(tmp_path), text_dump(tmp_path), command="pytest")
+    assert bundle.provenance.world == "real" and bundle.label == "real: ViT-B-16 (openai)"
+    assert bundle.id_set == "imagenet1k" and bundle.ood_sets == ("inaturalist", "sun", "places", "textures")
+    assert "parts of speech unknown" in bundle.text.corpus.name and not bundle.text.has_wordnet
+    again = load_bundle(bundle.save(tmp_path / "bundle"))
+    assert again.negatives("density").tolist() == list(range(M))
+    with pytest.raises(BundleError, match="fixed selections for \\['density'\\] only"):
+        again.negatives("neglabel")
+    # Scoring the bundle is scoring the dumps: the official arithmetic with the bundle's one partition.
+    settings = Settings(num_groups=G, tau_neg=0.5)
+    result = again.evaluate(["dnm-official"], settings, sets=["inaturalist"])
+    images, texts = load_official_dumps(image_dump(tmp_path), text_dump(tmp_path))
+    expected = dnm_score(images["inaturalist"], texts.id_text_features, texts.neg_text_features, tau_neg=0.5,
+                         groups=settings.groups(M), clamp=False, official_scale=True)
+    np.testing.assert_allclose(result.scores["dnm-official"]["inaturalist"], expected.double().numpy(), rtol=1e-5)
+
+
+def test_parts_of_speech_follow_an_official_quota_when_the_sizes_match(tmp_path: Path) -> None:
+    from debiasood.data.datasets.official_dumps import dumps_to_bundle
+
+    # ViT-B/16 quotas: int(400 * 0.23) = 92 nouns and int(61 * 0.13) = 7 adjectives give M = 99.
+    path = text_dump(tmp_path, neg_emb_selected=5 * randn(99, D, seed=3), noun_length=400, adj_length=61)
+    bundle = dumps_to_bundle(image_dump(tmp_path), path)
+    parts = bundle.text.corpus.parts_of_speech
+    assert parts.count("noun") == 92 and parts[92:] == ("adj",) * 7
+    assert "ViT-B/16 quotas" in bundle.text.corpus.name

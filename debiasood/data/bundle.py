@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
-from debiasood.core.methods import METHODS, check_methods, mine
+from debiasood.core.methods import METHODS, RULES, check_methods, mine
 from debiasood.core.mining import density_statistics
 from debiasood.data.corpora import LabelCorpus
 from debiasood.data.files import sha256_hex
@@ -92,6 +92,9 @@ class TextSide:
 
     Rows are L2-normalised and share one dimension with the images. ``corpus`` carries words, parts of speech,
     WordNet synsets and lexicographer files (empty strings where a word has none, e.g. a custom corpus).
+    ``fixed_negatives`` maps a rule to a selection made elsewhere (corpus rows, in order): a bundle converted
+    from the official DNM dumps holds only the negatives the official code selected, so its "density" rule is
+    that fixed selection and the other rules are unavailable.
     """
 
     id_names: tuple[str, ...]
@@ -102,6 +105,7 @@ class TextSide:
     id_wnids: tuple[str, ...] | None = None
     csp_pool: LabelCorpus | None = None
     csp_features: np.ndarray | None = None
+    fixed_negatives: Mapping[str, tuple[int, ...]] | None = None
 
     def __post_init__(self) -> None:
         k = len(self.id_names)
@@ -117,6 +121,12 @@ class TextSide:
             raise BundleError("text.csp_pool and text.csp_features come together: give both or neither")
         if self.csp_pool is not None:
             _check_rows("text.csp_features", self.csp_features, len(self.csp_pool.words), dim)
+        for rule, rows in (self.fixed_negatives or {}).items():
+            if rule not in RULES:
+                raise BundleError(f"text.fixed_negatives has the unknown rule {rule!r}; rules are {RULES}")
+            if not rows or min(rows) < 0 or max(rows) >= len(self.corpus.words):
+                raise BundleError(f"text.fixed_negatives[{rule!r}] must be non-empty corpus rows in "
+                                  f"[0, {len(self.corpus.words)})")
 
     @property
     def dim(self) -> int:
@@ -187,6 +197,11 @@ class FeatureBundle:
         with ``settings``' mining knobs. The density statistic is computed once per (k, form) and kept."""
         settings = Settings() if settings is None else settings
         text = self.text
+        if text.fixed_negatives is not None:
+            if rule not in text.fixed_negatives:
+                raise BundleError(f"{self.label}: this bundle holds fixed selections for "
+                                  f"{sorted(text.fixed_negatives)} only, not for rule {rule!r}")
+            return np.asarray(text.fixed_negatives[rule], dtype=np.int64)
         statistic = None
         if rule == "density":
             key = ("density-statistic", settings.k, settings.density_form)
@@ -265,7 +280,9 @@ class FeatureBundle:
                 "text": {"id_names": list(self.text.id_names),
                          "id_wnids": None if self.text.id_wnids is None else list(self.text.id_wnids),
                          "corpus_name": self.text.corpus.name, "corpus_size": len(self.text.corpus.words),
-                         "csp_pool": self.text.csp_pool is not None},
+                         "csp_pool": self.text.csp_pool is not None,
+                         "fixed_negatives": None if self.text.fixed_negatives is None else
+                         {rule: [int(i) for i in rows] for rule, rows in self.text.fixed_negatives.items()}},
                 "images": image_meta,
                 "files": {name: sha256_hex(data) for name, data in files.items()},
             }
@@ -339,6 +356,8 @@ def load_bundle(path: str | os.PathLike) -> FeatureBundle:
         id_wnids=None if meta.get("id_wnids") is None else tuple(meta["id_wnids"]),
         csp_pool=None if corpora.get("csp_pool") is None else _corpus_from_json(corpora["csp_pool"], "csp_pool"),
         csp_features=text.get("csp_features"),
+        fixed_negatives=None if meta.get("fixed_negatives") is None else
+        {rule: tuple(rows) for rule, rows in meta["fixed_negatives"].items()},
     )
     image_sets = {}
     for name, info in manifest["images"].items():

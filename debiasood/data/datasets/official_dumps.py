@@ -253,3 +253,56 @@ def _count(value: Any, name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
         raise ValueError(f"{name} must be a count (int >= 0), got {value!r}")
     return int(value)
+
+
+def dumps_to_bundle(image_path: str | os.PathLike, text_path: str | os.PathLike, *, model: str = "ViT-B-16",
+                    pretrained: str = "openai", id_set: str = "imagenet1k", allow_pickle: bool = False,
+                    command: str = "debiasood import-dumps") -> Any:
+    """A feature bundle (:mod:`debiasood.data.bundle`) from the official DNM code's dumps: real CLIP features.
+
+    The dumps hold the image features of every set, the ID label features (the official prompt ensemble) and
+    ONLY the negatives the official code selected (``neg_emb_selected``), without their words. So the bundle's
+    corpus is those M negatives, named ``official negative 00001`` ..., and its "density" rule is that fixed
+    selection, in the official order (:attr:`debiasood.data.bundle.TextSide.fixed_negatives`); NegLabel's and
+    CSP's rules, and the WordNet audit, need the full corpus and are unavailable for such a bundle. The parts of
+    speech of the selected rows follow from the candidate-pool sizes in the dump when they match an official
+    quota (nouns first, then adjectives); otherwise every row is marked a noun and the corpus name says so.
+    ``model`` and ``pretrained`` name the CLIP that wrote the dumps (the file names say it: ``*_B16.pth``).
+    """
+    from debiasood.core.mining import ADJECTIVE, DNM_QUOTAS, NOUN
+    from debiasood.data.bundle import BundleError, FeatureBundle, ImageSet, TextSide, make_provenance
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.data.label_sets import get_label_set, label_set_names
+
+    images, texts = load_official_dumps(image_path, text_path, allow_pickle=allow_pickle)
+    if id_set not in images.features:
+        raise BundleError(f"{images.path} has no ID set {id_set!r}; it holds {list(images.features)} "
+                          "(pass --id-set with one of them)")
+    k = texts.id_text_features.shape[0]
+    names: tuple[str, ...] = tuple(f"class {i}" for i in range(k))
+    wnids = None
+    if id_set in label_set_names():
+        label_set = get_label_set(id_set)
+        if len(label_set.class_names) == k:
+            names, wnids = tuple(label_set.class_names), label_set.wnids
+    negatives = texts.neg_text_features.numpy()
+    m = negatives.shape[0]
+    parts, how = (NOUN,) * m, "parts of speech unknown"
+    if texts.noun_length is not None and texts.adj_length is not None:
+        for backbone, (quotas, _) in DNM_QUOTAS.items():
+            nouns = int(texts.noun_length * quotas[NOUN])
+            if nouns + int(texts.adj_length * quotas[ADJECTIVE]) == m:
+                parts, how = (NOUN,) * nouns + (ADJECTIVE,) * (m - nouns), f"{backbone} quotas"
+                break
+    words = tuple(f"official negative {i + 1:05d}" for i in range(m))
+    corpus = LabelCorpus(f"official-dump-selection ({how})", words, parts, ("",) * m, ("",) * m)
+    id_text = texts.id_text_features.numpy()
+    text_side = TextSide(names, id_text, id_text, corpus, negatives, id_wnids=wnids,
+                         fixed_negatives={"density": tuple(range(m))})
+    sets = {id_set: ImageSet(images.features[id_set].numpy())}
+    sets.update({name: ImageSet(features.numpy()) for name, features in images.features.items() if name != id_set})
+    provenance = make_provenance(
+        world="real", model=model, pretrained=pretrained, dim=text_side.dim, corpus=corpus, command=command,
+        prompts={"id": "the official DNM code's prompt ensemble (pos_emb)",
+                 "negatives": "the official DNM code's selection (neg_emb_selected)"})
+    return FeatureBundle(provenance, text_side, sets, id_set)
