@@ -115,7 +115,7 @@ def wordnet_filter(
     counts as 'lemma' even if it is also below another one. ``max_hypernym_depth`` and ``max_hyponyms`` are the
     audit's (None = its defaults). The label set must have WordNet wnids (the ImageNet family).
     """
-    chosen = _check_relations(relations)
+    chosen = check_relations(relations)
     audit_options = {k: v for k, v in (("max_hypernym_depth", max_hypernym_depth), ("max_hyponyms", max_hyponyms))
                      if v is not None}
 
@@ -133,7 +133,8 @@ def wordnet_filter(
     return apply
 
 
-def _check_relations(relations: str | Sequence[str]) -> tuple[str, ...]:
+def check_relations(relations: str | Sequence[str]) -> tuple[str, ...]:
+    """The WordNet relations named, in the audit's order, each once; an error for an empty list or unknown name."""
     names = [relations] if isinstance(relations, str) else list(relations)
     unknown = [r for r in names if r not in WORDNET_RELATIONS]
     if unknown or not names:
