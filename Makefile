@@ -18,12 +18,17 @@ OFFLINE  := env -u MPLBACKEND HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 EXECUTED  := $(patsubst notebooks/%.py,book/generated/%.ipynb,$(NOTEBOOKS))
-PACKAGE   := $(shell find debiasood -name '*.py')
-PAGES     := $(wildcard book/*.md book/*.bib book/*.svg book/_extra/*)
+DEPFILES  := $(patsubst notebooks/%.py,book/generated/%.d,$(NOTEBOOKS))
+PAGES     := $(wildcard book/*.md book/*.bib book/*.svg book/_extra/* book/_css/*)
 # Extra arguments for debiasood.book.run_notebooks, e.g. `make notebooks NOTEBOOK_ARGS=--smoke`.
 # Changing them does not invalidate executed notebooks: use `make -B notebooks`.
 NOTEBOOK_ARGS ?=
 PYTEST_ARGS   ?=
+# Independent steps run side by side: on 2 cores, two notebooks at a time (one BLAS thread each: two thread
+# pools of 2 on 2 cores slow each other down). `make JOBS=1` runs one step at a time.
+JOBS             ?= 2
+NOTEBOOK_THREADS ?= 1
+MAKEFLAGS += -j$(JOBS)
 
 .PHONY: setup system notebooks book test clean
 
@@ -70,12 +75,26 @@ $(MATHJAX):
 
 notebooks: $(EXECUTED)
 
-# A notebook is executed again when its source or any module of the package changes.
-book/generated/%.ipynb: notebooks/%.py $(PACKAGE) | setup
-	$(OFFLINE) $(PY) -m debiasood.book.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
+# A notebook is executed again when its source, or a module it imports (directly or through other modules),
+# changes: book/generated/NN.d lists them (written by `run_notebooks --deps`, rewritten when one of them
+# changes). Two notebooks that need the same features while the feature store is cold compute them once:
+# the store locks each entry while it is written.
+book/generated/%.ipynb: notebooks/%.py | setup
+	$(OFFLINE) OMP_NUM_THREADS=$(NOTEBOOK_THREADS) MKL_NUM_THREADS=$(NOTEBOOK_THREADS) \
+	  $(PY) -m debiasood.book.run_notebooks $< --output-dir book/generated $(NOTEBOOK_ARGS)
+
+book/generated/%.d: notebooks/%.py | $(VENV)/.installed
+	mkdir -p book/generated
+	$(PY) -m debiasood.book.run_notebooks --deps $< --output-dir book/generated > $@.tmp
+	mv $@.tmp $@
+
+# Not for the goals that must work before the venv exists, or that remove it.
+ifeq ($(filter clean system,$(MAKECMDGOALS)),)
+-include $(DEPFILES)
+endif
 
 # The parameter tables of book/reproduce.md, read from the notebooks' parameters cells.
-book/generated/parameters.md: $(NOTEBOOKS) debiasood/run_notebooks.py debiasood/nb.py | setup
+book/generated/parameters.md: $(NOTEBOOKS) debiasood/book/run_notebooks.py debiasood/book/nb.py | setup
 	mkdir -p book/generated
 	$(PY) -m debiasood.book.run_notebooks --describe $(NOTEBOOKS) > $@
 

@@ -8,26 +8,6 @@
 #     name: debiasood
 # ---
 
-# %% tags=["parameters"]
-SMOKE = False  # True: the quick profile the tests run (1/10 corpus, fewer images and random draws)
-SEED = 0  # seed of the random selections, the world's images and the score's partition
-CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all 57,493 words)
-MAX_HYPERNYM_DEPTH = 2  # a "close hypernym" is at most this many steps above an ID synset
-MAX_SWEEP_DEPTH = 4  # the depth sweep audits every depth from 0 to this
-NUM_RANDOM_DRAWS = 20  # seeded random selections of DNM's size (per part of speech), pooled
-NUM_EXAMPLES = 4  # false negatives shown per heuristic and relation
-LOOKALIKE_QUANTILE = 0.5  # a WordNet-unrelated word is a look-alike from this quantile of the FNs' ID similarity
-TAU_NEG = 0.5  # the official DNM's assumed share of true negatives (tau_ood, ViT-B/16)
-NUM_ID_IMAGES = 5000  # simulated ImageNet-1K images scored with mined and oracle negatives
-NUM_OOD_IMAGES = 1000  # simulated images per OOD set (iNaturalist, SUN, Places, Textures)
-
-# %%
-from debiasood.book import nb
-
-PARAMS = nb.check_parameters()
-if SMOKE:
-    CORPUS_STEP, NUM_RANDOM_DRAWS, NUM_ID_IMAGES, NUM_OOD_IMAGES = 10, 5, 1000, 200
-
 # %% [markdown]
 # # The false-negative problem in negative-label mining
 #
@@ -35,6 +15,8 @@ if SMOKE:
 # ImageNet-1K false negatives than the half that the official DNM's $\tau_{neg} = 0.5$ assumes, DNM's density
 # rule keeps more of them than a random draw, and the corpus filter that drops noun.animal and noun.food removes
 # a large share of them before any mining happens.
+#
+# {glue:md}`run_cost:myst`
 #
 # Negative-label methods score an image by how much more it resembles the $K$ ID labels than a set of mined
 # "negative" labels {cite}`jiang2024neglabel`. DNM {cite}`peng2026dnm` starts from the premise that some mined
@@ -54,9 +36,38 @@ if SMOKE:
 # The words, their synsets and the audit are **real WordNet 3.0**. The mining runs on the offline world's text
 # side: **MiniLM** embeddings of those words, not CLIP's, so each selection is what the rule does in MiniLM's
 # text space. The image scores of {ref}`sec-01-scores` come from the **simulated** world of
-# `debiasood.world.simulated` (synthetic image embeddings), never from CLIP. Reported CLIP ViT-B/16 numbers are quoted
-# beside them and marked as reported.
+# `debiasood.world.simulated` (synthetic image embeddings), never from CLIP. Reported CLIP ViT-B/16 numbers are
+# quoted beside them and marked as reported. The audit's relations and corpora are defined in the method
+# reference ({ref}`method-false-negatives`, {ref}`method-corpus`), the mining rules and scores there too.
 # ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
+# %% tags=["parameters"]
+SMOKE = False  # True: the quick profile the tests run (1/10 corpus, fewer images and random draws)
+SEED = 0  # seed of the random selections, the world's images and the score's partition
+CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all 57,493 words)
+MAX_HYPERNYM_DEPTH = 2  # a "close hypernym" is at most this many steps above an ID synset
+MAX_SWEEP_DEPTH = 4  # the depth sweep audits every depth from 0 to this
+NUM_RANDOM_DRAWS = 20  # seeded random selections of DNM's size (per part of speech), pooled
+NUM_EXAMPLES = 4  # false negatives shown per heuristic and relation
+LOOKALIKE_QUANTILE = 0.5  # a WordNet-unrelated word is a look-alike from this quantile of the FNs' ID similarity
+TAU_NEG = 0.5  # the official DNM's assumed share of true negatives (tau_ood, ViT-B/16)
+NUM_ID_IMAGES = 5000  # simulated ImageNet-1K images scored with mined and oracle negatives
+NUM_OOD_IMAGES = 1000  # simulated images per OOD set (iNaturalist, SUN, Places, Textures)
+
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
+from debiasood.book import nb
+
+globals().update(nb.check_parameters(smoke={
+    "CORPUS_STEP": 10, "NUM_RANDOM_DRAWS": 5, "NUM_ID_IMAGES": 1000, "NUM_OOD_IMAGES": 200
+}))
+nb.glue_run_cost("01_false_negatives")
 
 # %%
 # %matplotlib inline
@@ -113,9 +124,10 @@ audits = [fns.audit_selection(audit, np.arange(len(corpus)), "whole corpus"),
           fns.combine_audits(randoms, "random (DNM's size)"),
           *(fns.audit_selection(pool_audit if name == "CSP" else audit, idx, name) for name, idx in selected.items())]
 by_name = {a.heuristic: a for a in audits}
-display(Markdown(render(fns.audit_table(audits, TAU_NEG), digits=4)))
+display(nb.table(render(fns.audit_table(audits, TAU_NEG), digits=4),
+                 "False negatives per mining rule: real WordNet 3.0 audit; the rules mine in MiniLM's text space."))
 
-# %% mystnb={"figure": {"caption": "False negatives among mined labels (MiniLM text space).", "name": "fig-01-shares"}}
+# %% mystnb={"figure": {"caption": "FN share per rule (WordNet audit, MiniLM text space).", "name": "fig-01-shares"}}
 fns.plot_false_negative_shares(audits, tau_neg=TAU_NEG)
 
 # %% [markdown]
@@ -136,7 +148,8 @@ example_rows = [{"heuristic": name, "relation": relation,
                      pool_audit if name == "CSP" else audit, words[name], idx, imagenet.class_names, relation,
                      NUM_EXAMPLES)) or "none"}
                 for name, idx in selected.items() for relation in fns.FALSE_NEGATIVE_RELATIONS]
-display(Markdown(render(example_rows)))
+display(nb.table(render(example_rows), "Mined false negatives: real WordNet 3.0 relations; mined in MiniLM's "
+                                        "text space."))
 
 # %% [markdown]
 # In the default run, lemma matches include plain synonyms ('wireless' is ImageNet's radio) and polysemous
@@ -164,7 +177,7 @@ print(f"full corpus: {silent.total_words:,} words, {silent.total_false_negatives
       f"{left_out}: {silent.words_in_files:,} words, {silent.removed_in_files:,} false negatives "
       f"{dict(silent.false_negatives_in_files)}; net removed {silent.net_removed:,}")
 
-# %% mystnb={"figure": {"caption": "False negatives per lexicographer file (full corpus).", "name": "fig-01-lexfiles"}}
+# %% mystnb={"figure": {"caption": "FNs per lexicographer file (WordNet 3.0, no model).", "name": "fig-01-lexfiles"}}
 fns.plot_lexfile_false_negatives(fns.false_negatives_by_lexfile(full.lexfiles, full_audit), left_out)
 
 # %% [markdown]
@@ -204,11 +217,13 @@ for score, name in (("neglabel", "NegLabel"), ("neglabel", "DNM density"), ("dnm
         id_images.features, ood_images, id_text, negatives, score=score, negatives_name=name, settings=settings,
         affected=fns.affected_images(id_images.classes, audit, selected[name]))
 rows = [row for comp in comparisons.values() for row in comp.rows() if row["ood"] == "average"]
-display(Markdown(render(rows) + "\n\nSimulated world (MiniLM text side, synthetic images); average over the four "
-                 "OOD sets. Reported (CLIP ViT-B/16) average FPR95: NegLabel "
-                 f"{np.mean(list(REPORTED_FPR95['neglabel'].values())):.2f}, DNM 16.90 (secondary source, SPEC.md)."))
+display(nb.table(render(rows), "Mined vs oracle negatives, average over the four OOD sets: simulated world "
+                               "(MiniLM text side, synthetic images), not CLIP."))
+display(Markdown("Reported (CLIP ViT-B/16) average FPR95: NegLabel "
+                 f"{np.mean(list(REPORTED_FPR95['neglabel'].values())):.2f}, DNM 16.90 (a secondary source, "
+                 "{ref}`method-reported`)."))
 
-# %% mystnb={"figure": {"caption": "Affected ID scores, mined vs oracle (simulated).", "name": "fig-01-scores"}}
+# %% mystnb={"figure": {"caption": "Affected ID scores (simulated world, MiniLM text).", "name": "fig-01-scores"}}
 fns.plot_id_score_shift(list(comparisons.values()))
 
 # %% [markdown]
@@ -264,11 +279,13 @@ tau_rows = [{"heuristic": name, **{f"FN % (depth {d})": sweep[name][d] for d in 
              "look-alikes %": 100 * look[name], "tau* WordNet": 1 - by_name[name].share,
              "tau* with look-alikes": 1 - by_name[name].share - look[name], "assumed tau_neg": TAU_NEG}
             for name in selected]
-display(Markdown(render(tau_rows, digits=3)))
-display(Markdown(render([{"heuristic": name, "closest look-alikes (word → nearest ID label, MiniLM cosine)": "; ".join(
+display(nb.table(render(tau_rows, digits=3), "Share of true negatives tau*: real WordNet 3.0 audit at every "
+                                              "depth, and MiniLM look-alikes (text space, no images)."))
+closest = [{"heuristic": name, "closest look-alikes (word → nearest ID label, MiniLM cosine)": "; ".join(
     (pool_lookalikes if name == "CSP" else lookalikes).examples(words[name], idx, imagenet.class_names,
                                                                 NUM_EXAMPLES)) or "none"}
-    for name, idx in selected.items()])))
+           for name, idx in selected.items()]
+display(nb.table(render(closest), "Closest look-alikes: WordNet-unrelated words ranked by MiniLM cosine."))
 
 # %% [markdown]
 # In the default run the closest look-alikes of DNM's negatives are display-name matches ('beach', 'couch',

@@ -8,6 +8,41 @@
 #     name: debiasood
 # ---
 
+# %% [markdown]
+# # The debiasing derivation
+#
+# **Claim.** DNM's debiased estimate of the true negatives' mean similarity is unbiased exactly when the
+# assumed share of true negatives is the true one, and with the official code's arithmetic it is NegLabel with
+# the constant 1 replaced by $a = \tau - Q(1-\tau)/K$, which breaks the score wherever $a \le 0$ unless the
+# estimate is clamped.
+#
+# {glue:md}`run_cost:myst`
+#
+# This page derives the score of Debiased Negative Mining (DNM) {cite}`peng2026dnm` step by step from
+# NegLabel's grouped score {cite}`jiang2024neglabel` and the debiasing identity of Debiased Contrastive
+# Learning {cite}`chuang2020debiased`, then checks every step numerically:
+#
+# 1. the mined labels are a mixture of true and false negatives ({ref}`sec-02-mixture`);
+# 2. the debiased expectation and its per-group estimate ({ref}`sec-02-identity`);
+# 3. the DNM score, its closed form, and "τ = 1 is NegLabel" ({ref}`sec-02-score`);
+# 4. the hazard $a \le 0$ and the clamp ({ref}`sec-02-hazard`);
+# 5. numerical checks in a toy world where every mined label is known to be a true or a false negative:
+#    (a) bias against the assumed share, (b) variance against the group size $Q$ and the number of groups $G$,
+#    (c) the hazard region over $(K, Q, \tau)$, (d) what the clamp does where $a < 0$.
+#
+# ```{note}
+# Every number on this page comes from a **synthetic, controlled world** of random unit vectors
+# (`debiasood.world.toy`), **not from CLIP**. It checks algebra and estimators, whose truth can be known
+# only in such a world; it says nothing about benchmark numbers. The formulas are collected, with the
+# official code's arithmetic, in the method reference ({ref}`method-dnm-model`, {ref}`method-dnm-score`,
+# {ref}`method-dnm-closed-form`, {ref}`method-dnm-hazard`).
+# ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
 # %% tags=["parameters"]
 SMOKE = False  # True: the quick profile the tests run (smaller corpus, fewer images and repeats)
 SEED = 0  # seed of every random draw: worlds, partitions, positive samples
@@ -29,38 +64,16 @@ SPREAD_IMAGES = 300  # ID images, and as many OOD images, for the spread checks
 NUM_PARTITIONS = 10  # random partitions per number of groups G for the score's spread
 HAZARD_NUM_ID_CLASSES = 10  # K of the hazard world (as ImageNet-10): a is -5.5 at Q 120 and tau 0.5
 
-# %%
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
 from debiasood.book import nb
 
-PARAMS = nb.check_parameters()
-if SMOKE:
-    NUM_WILD_LABELS, NUM_IMAGES, SPREAD_IMAGES, NUM_PARTITIONS, NUM_POSITIVE_SAMPLES = 6000, 300, 100, 5, 10
-
-# %% [markdown]
-# # The debiasing derivation
-#
-# **Claim.** DNM's debiased estimate of the true negatives' mean similarity is unbiased exactly when the
-# assumed share of true negatives is the true one, and with the official code's arithmetic it is NegLabel with
-# the constant 1 replaced by $a = \tau - Q(1-\tau)/K$, which breaks the score wherever $a \le 0$ unless the
-# estimate is clamped.
-#
-# This page derives the score of Debiased Negative Mining (DNM) {cite}`peng2026dnm` step by step from
-# NegLabel's grouped score {cite}`jiang2024neglabel` and the debiasing identity of Debiased Contrastive
-# Learning {cite}`chuang2020debiased`, then checks every step numerically:
-#
-# 1. the mined labels are a mixture of true and false negatives ({ref}`sec-02-mixture`);
-# 2. the debiased expectation and its per-group estimate ({ref}`sec-02-identity`);
-# 3. the DNM score, its closed form, and "τ = 1 is NegLabel" ({ref}`sec-02-score`);
-# 4. the hazard $a \le 0$ and the clamp ({ref}`sec-02-hazard`);
-# 5. numerical checks in a toy world where every mined label is known to be a true or a false negative:
-#    (a) bias against the assumed share, (b) variance against the group size $Q$ and the number of groups $G$,
-#    (c) the hazard region over $(K, Q, \tau)$, (d) what the clamp does where $a < 0$.
-#
-# ```{note}
-# Every number on this page comes from a **synthetic, controlled world** of random unit vectors
-# (`debiasood.world.toy`), **not from CLIP**. It checks algebra and estimators, whose truth can be known
-# only in such a world; it says nothing about benchmark numbers.
-# ```
+globals().update(nb.check_parameters(smoke={
+    "NUM_WILD_LABELS": 6000, "NUM_IMAGES": 300, "SPREAD_IMAGES": 100, "NUM_PARTITIONS": 5,
+    "NUM_POSITIVE_SAMPLES": 10
+}))
+nb.glue_run_cost("02_debiasing_derivation")
 
 # %%
 # %matplotlib inline
@@ -233,11 +246,11 @@ assumed_taus = np.unique(np.round(np.r_[np.linspace(0.2, 1.0, 17), TAU_TRUE, WRO
 curve = derivation.bias_curve(world, assumed_taus, temperature=TEMPERATURE, num_groups=NUM_GROUPS,
                               num_positive_samples=NUM_POSITIVE_SAMPLES, seed=SEED)
 
-# %% mystnb={"figure": {"caption": "Bias of the estimate against the assumed share.", "name": "fig-01-bias"}}
+# %% mystnb={"figure": {"caption": "Bias vs the assumed share (toy world, no model).", "name": "fig-02-bias"}}
 derivation.plot_bias_curve(curve)
 
 # %% [markdown]
-# {numref}`fig-01-bias` confirms {eq}`eq-02-bias`. At the true share the normalised bias is
+# {numref}`fig-02-bias` confirms {eq}`eq-02-bias`. At the true share the normalised bias is
 # {glue:text}`bias_true_tau_id:.3f` for ID images and {glue:text}`bias_true_tau_ood:.4f` for OOD images; at the
 # assumed share {glue:text}`wrong_tau:.2f` it is {glue:text}`bias_wrong_tau_id:.3f`, where the theory says
 # {glue:text}`bias_wrong_tau_theory:.3f`. The sign is the predicted one: for ID images, which resemble the false
@@ -269,11 +282,11 @@ by_g = derivation.score_spread_vs_num_groups(
     world, g_sizes, group_size=GROUP_SIZE, num_partitions=NUM_PARTITIONS, temperature=TEMPERATURE,
     max_images=SPREAD_IMAGES, seed=SEED)
 
-# %% mystnb={"figure": {"caption": "Spread of the estimate (vs Q) and of the score (vs G).", "name": "fig-01-spread"}}
+# %% mystnb={"figure": {"caption": "Spread vs Q and vs G (toy world, no model).", "name": "fig-02-spread"}}
 derivation.plot_spread(by_q, by_g)
 
 # %% [markdown]
-# In {numref}`fig-01-spread` both curves follow the Monte-Carlo rates: quartering the group size from
+# In {numref}`fig-02-spread` both curves follow the Monte-Carlo rates: quartering the group size from
 # {glue:text}`group_size` to {glue:text}`small_group_size` multiplies the estimate's variance by
 # {glue:text}`variance_ratio_q:.2f` (theory {glue:text}`variance_ratio_q_expected:.2f`), and going from one
 # group to {glue:text}`max_num_groups` divides the score's standard deviation by {glue:text}`score_sd_ratio_g:.2f`
@@ -298,11 +311,11 @@ hmap = derivation.hazard_map(ks, taus, [GROUP_SIZE // 4, GROUP_SIZE, 4 * GROUP_S
 in_hazard = derivation.benchmarks_in_hazard(GROUP_SIZE, TAU_TRUE)
 print(f"Q = {GROUP_SIZE}, tau = {TAU_TRUE}: a <= 0 for {', '.join(in_hazard)}")
 
-# %% mystnb={"figure": {"caption": "Sign of a over (K, tau), for three group sizes.", "name": "fig-01-hazard"}}
+# %% mystnb={"figure": {"caption": "Sign of a over (K, tau), three Q (algebra, no data).", "name": "fig-02-hazard"}}
 derivation.plot_hazard_map(hmap, tau_marker=TAU_TRUE)
 
 # %% [markdown]
-# {numref}`fig-01-hazard`: at $Q$ = {glue:text}`group_size`, a share {glue:text}`hazard_share:.2f` of this
+# {numref}`fig-02-hazard`: at $Q$ = {glue:text}`group_size`, a share {glue:text}`hazard_share:.2f` of this
 # $(\log K, \tau)$ grid lies in the hazard region, and {glue:text}`hazard_benchmarks` of the
 # {glue:text}`num_benchmarks` benchmark label sets fall in it at the official share. Larger groups widen the
 # region; the safe share for $K$ = {glue:text}`hazard_k` is {glue:text}`hazard_safe_tau:.3f`.
@@ -323,11 +336,11 @@ assert comparison.num_warnings == 1 and comparison.warned_pairs == comparison.nu
 print(f"a = {comparison.coefficient:.2f}; Z_g <= 0 for {comparison.num_nonpositive_pairs} of "
       f"{comparison.num_pairs} (image, group) pairs, as the warning reported")
 
-# %% mystnb={"figure": {"caption": "Official vs clamped DNM and NegLabel where a < 0.", "name": "fig-01-clamp"}}
+# %% mystnb={"figure": {"caption": "Official vs clamped DNM, a < 0 (toy world, K = 10).", "name": "fig-02-clamp"}}
 derivation.plot_clamp_comparison(comparison)
 
 # %% [markdown]
-# {numref}`fig-01-clamp`: with $a$ = {glue:text}`hazard_coefficient:.2f`, a share
+# {numref}`fig-02-clamp`: with $a$ = {glue:text}`hazard_coefficient:.2f`, a share
 # {glue:text}`nonpositive_pair_share:.2f` of all (image, group) pairs has $Z_g \le 0$. They are mostly ID
 # pairs: the official score is negative or infinite for a share {glue:text}`share_id_nonpositive_official:.2f`
 # of the ID images (and {glue:text}`share_ood_nonpositive_official:.2f` of the OOD images), so the ranking

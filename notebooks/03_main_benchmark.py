@@ -8,27 +8,6 @@
 #     name: debiasood
 # ---
 
-# %% tags=["parameters"]
-SMOKE = False  # True: the quick profile the tests run (1/10 corpus, smoke image counts, few resamples)
-SEED = 0  # image draw of the world (the same images for every method, partition and resample)
-PARTITION_SEED = 0  # partition of the negatives into groups for the main table (also seeds its bootstrap)
-TABLE_SIZES = "benchmark"  # image counts of the main table: benchmark (50,000 ID + 35,640 OOD), calibration, smoke
-BOOTSTRAP = 200  # bootstrap resamples behind each 95% interval of the main table
-SPREAD_SEEDS = 5  # partitions in the spread: seeds PARTITION_SEED, PARTITION_SEED + 1, ...
-SPREAD_ID_IMAGES = 5000  # ImageNet-1K images of the spread and figure draw (fixed over partitions)
-SPREAD_OOD_IMAGES = 1000  # images per OOD set of the spread and figure draw
-CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all ~57k words)
-WRITE_RESULTS = True  # write the main table to RESULTS_DIR/main_benchmark.{md,csv} (never in SMOKE)
-RESULTS_DIR = "../results"  # relative to this notebook's folder (papermill runs in notebooks/)
-
-# %%
-from debiasood.book import nb
-
-PARAMS = nb.check_parameters()
-if SMOKE:
-    CORPUS_STEP, TABLE_SIZES, BOOTSTRAP, SPREAD_SEEDS = 10, "smoke", 20, 3
-    SPREAD_ID_IMAGES, SPREAD_OOD_IMAGES, WRITE_RESULTS = 1000, 250, False
-
 # %% [markdown]
 # # The main benchmark: ImageNet-1K against four OOD sets
 #
@@ -37,8 +16,10 @@ if SMOKE:
 # in average FPR95 but not the sizes of the gaps: CSP, the world's held-out check, lands far above its reported
 # average.
 #
+# {glue:md}`run_cost:myst`
+#
 # The main result of Debiased Negative Mining (DNM) {cite}`peng2026dnm` is the zero-shot OOD benchmark with
-# ImageNet-1K as ID and iNaturalist, SUN, Places and Textures as OOD (SPEC.md section 5). This page runs it on
+# ImageNet-1K as ID and iNaturalist, SUN, Places and Textures as OOD ({ref}`method-benchmarks`). This page runs it on
 # the offline world for five methods: MCM {cite}`ming2022mcm`, NegLabel {cite}`jiang2024neglabel`, CSP
 # {cite}`chen2024csp`, and DNM in two forms, the clamped score this project uses by default and the official
 # code's arithmetic:
@@ -56,15 +37,43 @@ if SMOKE:
 # synthetic image embeddings from `debiasood.world.simulated`, never CLIP. The world was calibrated on two reported
 # anchors only (the average FPR95 of MCM and of NegLabel); everything else, CSP and DNM included, is a
 # prediction of that world. The numbers beside ours marked **reported (CLIP ViT-B/16)** are the papers'
-# (SPEC.md section 6), typed in `debiasood.book.main_benchmark.REPORTED` and
-# `debiasood.book.main_benchmark.REPORTED_DNM`, never measured
-# here.
+# ({ref}`method-reported`), typed in `debiasood.book.main_benchmark.REPORTED` and
+# `debiasood.book.main_benchmark.REPORTED_DNM`, never measured here. The methods' formulas and the metric
+# conventions are in the method reference ({ref}`method-neglabel`, {ref}`method-csp`, {ref}`method-dnm-score`,
+# {ref}`method-metrics`).
 # ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
+# %% tags=["parameters"]
+SMOKE = False  # True: the quick profile the tests run (1/10 corpus, smoke image counts, few resamples)
+SEED = 0  # image draw of the world (the same images for every method, partition and resample)
+PARTITION_SEED = 0  # partition of the negatives into groups for the main table (also seeds its bootstrap)
+TABLE_SIZES = "benchmark"  # image counts of the main table: benchmark (50,000 ID + 35,640 OOD), calibration, smoke
+BOOTSTRAP = 200  # bootstrap resamples behind each 95% interval of the main table
+SPREAD_SEEDS = 5  # partitions in the spread: seeds PARTITION_SEED, PARTITION_SEED + 1, ...
+SPREAD_ID_IMAGES = 5000  # ImageNet-1K images of the spread and figure draw (fixed over partitions)
+SPREAD_OOD_IMAGES = 1000  # images per OOD set of the spread and figure draw
+CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all ~57k words)
+WRITE_RESULTS = True  # write the main table to RESULTS_DIR/main_benchmark.{md,csv} (never in SMOKE)
+RESULTS_DIR = "../results"  # relative to this notebook's folder (papermill runs in notebooks/)
+
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
+from debiasood.book import nb
+
+globals().update(nb.check_parameters(smoke={
+    "CORPUS_STEP": 10, "TABLE_SIZES": "smoke", "BOOTSTRAP": 20, "SPREAD_SEEDS": 3,
+    "SPREAD_ID_IMAGES": 1000, "SPREAD_OOD_IMAGES": 250, "WRITE_RESULTS": False
+}))
+nb.glue_run_cost("03_main_benchmark")
 
 # %%
 # %matplotlib inline
-from IPython.display import Markdown
-
 from debiasood.book import main_benchmark as report
 from debiasood.book.tables import render
 from debiasood.core.evaluation import ScoreSettings
@@ -117,7 +126,8 @@ rows = simulated_benchmark(setup.world, text, setup.corpus.words, setup.corpus.p
                            sizes=SIZES, seed=SEED, settings=SETTINGS, bootstrap=BOOTSTRAP,
                            density_indices=density)
 average = {r["method"]: r for r in rows if r["ood"] == "average"}
-Markdown(render(report.main_table_rows(rows)))
+nb.table(render(report.main_table_rows(rows)), "The main table, FPR95 / AUROC in %: simulated world (MiniLM text, "
+                                                "synthetic images) beside reported CLIP ViT-B/16.")
 
 # %% [markdown]
 # The simulated averages of MCM and NegLabel are close to their reported values by construction (they are the
@@ -137,7 +147,7 @@ Markdown(render(report.main_table_rows(rows)))
 # %%
 intervals = report.interval_rows(rows)
 widest = max(intervals, key=lambda r: r["width"])
-Markdown(render(intervals))
+nb.table(render(intervals), "Bootstrap 95% intervals: simulated world (MiniLM text, synthetic images), not CLIP.")
 
 # %% [markdown]
 # The widest per-set FPR95 interval spans {glue:text}`widest_fpr95_interval:.2f` points, and an average over
@@ -162,7 +172,8 @@ seeds = list(range(PARTITION_SEED, PARTITION_SEED + SPREAD_SEEDS))
 spread_rows, first_draw = report.partition_spread(setup.world, text, spread_images, methods=GROUPED, seeds=seeds,
                                                   density_indices=density, settings=SETTINGS)
 spread = report.spread_summary(spread_rows)
-Markdown(render(report.spread_table_rows(spread)))
+nb.table(render(report.spread_table_rows(spread)), "Spread of average FPR95 over partitions: simulated world (MiniLM "
+                                                      "text, synthetic images), not CLIP.")
 
 # %% [markdown]
 # The largest standard deviation of an average FPR95 over partitions is {glue:text}`max_partition_sd:.2f`
@@ -240,10 +251,10 @@ print("DNM (clamped) average FPR95 minus: " + ", ".join(f"{report.METHOD_LABELS[
 mcm_draw = report.score_draw(setup.world, text, spread_images, methods=("mcm",), settings=SETTINGS)
 figure_draw = report.ScoreDraw({**mcm_draw.scores, **first_draw.scores}, ID_SET, PARTITION_SEED)
 
-# %% mystnb={"figure": {"caption": "Score histograms, ID vs OOD (simulated, not CLIP).", "name": "fig-03-histograms"}}
+# %% mystnb={"figure": {"caption": "Score histograms (simulated, MiniLM; not CLIP).", "name": "fig-03-histograms"}}
 report.plot_score_histograms(figure_draw, METHODS[:4])
 
-# %% mystnb={"figure": {"caption": "ROC curves, ID positive (simulated, not CLIP).", "name": "fig-03-roc"}}
+# %% mystnb={"figure": {"caption": "ROC curves (simulated world, MiniLM; not CLIP).", "name": "fig-03-roc"}}
 report.plot_roc_curves(figure_draw, METHODS)
 
 # %% [markdown]

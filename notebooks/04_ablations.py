@@ -8,24 +8,6 @@
 #     name: debiasood
 # ---
 
-# %% tags=["parameters"]
-SMOKE = False  # True: the quick profile the tests run (1/10 corpora, fewer images and seeds, coarse grids)
-SEED = 0  # first seed: image draws, partitions of the negatives and the positives' noise
-NUM_SEEDS = 3  # image draws of the 2 x 2 design (mean and sd over them); the sweeps use the first
-ID_IMAGES = 2000  # ID images per draw (CALIBRATION_SIZES has 10,000; fewer keep ~60 evaluations in budget)
-OOD_IMAGES = 500  # images per OOD set per draw (CALIBRATION_SIZES has 2,000)
-SIGMA_FOR_N = 0.01  # sigma at which the number of positive samples n is swept (at sigma 0, n changes nothing)
-COMMON_WORDS = 20000  # most frequent English words (wordfreq) behind the common-words corpus
-CORPUS_STEP = 1  # keep every n-th word of every corpus (SMOKE: 10, a 1/10 corpus)
-COARSE_GRIDS = False  # sweep every other grid point only (SMOKE)
-
-# %%
-from debiasood.book import nb
-
-PARAMS = nb.check_parameters()
-if SMOKE:
-    NUM_SEEDS, ID_IMAGES, OOD_IMAGES, COMMON_WORDS, CORPUS_STEP, COARSE_GRIDS = 2, 1000, 250, 2000, 10, True
-
 # %% [markdown]
 # # Ablations: which of DNM's changes does the work
 #
@@ -33,6 +15,8 @@ if SMOKE:
 # from its debiased score (which costs AUROC), and of the knobs around the official defaults the temperature and
 # the label corpus matter most, while $\tau_{neg}$, $k$ and the positive samples move FPR95 less than the
 # draw-to-draw noise.
+#
+# {glue:md}`run_cost:myst`
 #
 # DNM {cite}`peng2026dnm` changes two things of NegLabel {cite}`jiang2024neglabel` at once: **which**
 # negative labels are used (the densest words of the corpus instead of the words least similar to the ID
@@ -53,9 +37,37 @@ if SMOKE:
 # against iNaturalist, SUN, Places and Textures. They are **not CLIP numbers**; reported CLIP ViT-B/16 numbers
 # appear only where marked "reported (CLIP ViT-B/16)". Metrics are averages over the four OOD sets (paper
 # convention, percent). To fit about 60 evaluations in the time budget, every draw is smaller than the
-# world's calibration sizes (10,000 ID and 2,000 per OOD set): see `ID_IMAGES` and `OOD_IMAGES` above. The
-# sweeps share the first draw, so their points are paired comparisons.
+# world's calibration sizes (10,000 ID and 2,000 per OOD set): see `ID_IMAGES` and `OOD_IMAGES` below. The
+# sweeps share the first draw, so their points are paired comparisons. Every knob is defined in the method
+# reference ({ref}`method-official-settings`, {ref}`method-density`, {ref}`method-dnm-score`).
 # ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
+# %% tags=["parameters"]
+SMOKE = False  # True: the quick profile the tests run (1/10 corpora, fewer images and seeds, coarse grids)
+SEED = 0  # first seed: image draws, partitions of the negatives and the positives' noise
+NUM_SEEDS = 3  # image draws of the 2 x 2 design (mean and sd over them); the sweeps use the first
+ID_IMAGES = 2000  # ID images per draw (CALIBRATION_SIZES has 10,000; fewer keep ~60 evaluations in budget)
+OOD_IMAGES = 500  # images per OOD set per draw (CALIBRATION_SIZES has 2,000)
+SIGMA_FOR_N = 0.01  # sigma at which the number of positive samples n is swept (at sigma 0, n changes nothing)
+COMMON_WORDS = 20000  # most frequent English words (wordfreq) behind the common-words corpus
+CORPUS_STEP = 1  # keep every n-th word of every corpus (SMOKE: 10, a 1/10 corpus)
+COARSE_GRIDS = False  # sweep every other grid point only (SMOKE)
+
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
+from debiasood.book import nb
+
+globals().update(nb.check_parameters(smoke={
+    "NUM_SEEDS": 2, "ID_IMAGES": 1000, "OOD_IMAGES": 250, "COMMON_WORDS": 2000, "CORPUS_STEP": 10,
+    "COARSE_GRIDS": True
+}))
+nb.glue_run_cost("04_ablations")
 
 # %%
 # %matplotlib inline
@@ -68,6 +80,7 @@ from debiasood.book.ablations import AblationBench, Knobs
 from debiasood.world.offline import offline_setup
 from debiasood.world.simulated import OOD_SETS, REPORTED_FPR95
 
+WORLD = "simulated world (MiniLM text, synthetic images), not CLIP"  # every table's caption says so
 setup = offline_setup(corpus_step=CORPUS_STEP, csp=False)
 SIZES = {"imagenet1k": ID_IMAGES, **{name: OOD_IMAGES for name in OOD_SETS}}
 benches = [AblationBench.draw(setup, SIZES, seed=SEED + i) for i in range(NUM_SEEDS)]
@@ -102,12 +115,14 @@ print(f"corpus {setup.corpus.name}: {len(setup.corpus):,} words; {NUM_SEEDS} dra
 factorial = ablations.factorial(benches)
 cells = ablations.factorial_table(factorial)
 effects = {metric: ablations.factorial_effects(factorial, metric) for metric in ("fpr95", "auroc")}
-display(ablations.markdown_table(cells, ["world", "negatives", "score", "seeds", "fpr95", "fpr95_sd", "auroc",
-                                         "auroc_sd"]))
-display(ablations.markdown_table(ablations.effects_table(effects),
-                                 ["world", "effect", "fpr95_mean", "fpr95_sd", "auroc_mean", "auroc_sd"]))
+display(nb.table(ablations.markdown_table(cells, ["world", "negatives", "score", "seeds", "fpr95", "fpr95_sd", "auroc",
+                                                  "auroc_sd"]),
+                 f"The 2 x 2 design, mean and sd over draws: {WORLD}."))
+display(nb.table(ablations.markdown_table(ablations.effects_table(effects),
+                                          ["world", "effect", "fpr95_mean", "fpr95_sd", "auroc_mean", "auroc_sd"]),
+                 f"Main effects and interaction, over draws: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Negatives x score (simulated world).", "name": "fig-04-factorial"}}
+# %% mystnb={"figure": {"caption": "Negatives x score (simulated world, MiniLM).", "name": "fig-04-factorial"}}
 ablations.plot_factorial(cells)
 
 # %% [markdown]
@@ -120,7 +135,7 @@ ablations.plot_factorial(cells)
 # negatives (AUROC {glue:text}`auroc_neglabel_dnm:.2f` against {glue:text}`auroc_neglabel_neglabel:.2f`) than on
 # the density-selected ones ({glue:text}`auroc_density_dnm:.2f` against {glue:text}`auroc_density_neglabel:.2f`).
 # DNM as a whole moves FPR95 by {glue:text}`effect_both_fpr95:.2f` points here; reported (CLIP ViT-B/16)
-# averages are 25.40 for NegLabel and 16.90 for DNM (the latter from a secondary source, SPEC.md section 6).
+# averages are 25.40 for NegLabel and 16.90 for DNM (the latter from a secondary source, {ref}`method-reported`).
 
 # %% [markdown]
 # (sec-04-tau)=
@@ -134,9 +149,10 @@ ablations.plot_factorial(cells)
 # %%
 neglabel_ref = bench.evaluate(negatives="neglabel", score="neglabel")
 sweeps = {"tau_neg": ablations.sweep(bench, "tau_neg", grid("tau_neg"))}
-display(ablations.markdown_table(sweeps["tau_neg"], ["world", "value", "coefficient", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(sweeps["tau_neg"], ["world", "value", "coefficient", "fpr95", "auroc"]),
+                 f"Sweep of tau_neg: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of tau_neg (simulated world).", "name": "fig-04-tau"}}
+# %% mystnb={"figure": {"caption": "Sweep of tau_neg (simulated world, MiniLM).", "name": "fig-04-tau"}}
 ablations.plot_sweep(sweeps["tau_neg"], reference=neglabel_ref)
 
 # %% [markdown]
@@ -158,11 +174,12 @@ ablations.plot_sweep(sweeps["tau_neg"], reference=neglabel_ref)
 group_grid = grid("num_groups", upper=len(setup.text["negatives"]))
 sweeps["num_groups"] = ablations.sweep(bench, "num_groups", group_grid)
 groups_ref = ablations.sweep(bench, "num_groups", group_grid, negatives="neglabel", score="neglabel")
-display(ablations.markdown_table(ablations.side_by_side(sweeps["num_groups"], groups_ref),
-                                 ["world", "value", "group_size", "coefficient", "fpr95", "auroc", "neglabel_fpr95",
-                                  "neglabel_auroc"]))
+display(nb.table(ablations.markdown_table(ablations.side_by_side(sweeps["num_groups"], groups_ref),
+                                          ["world", "value", "group_size", "coefficient", "fpr95", "auroc",
+                                           "neglabel_fpr95", "neglabel_auroc"]),
+                 f"Sweep of G, DNM beside NegLabel: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the number of groups G (simulated world).", "name": "fig-04-groups"}}
+# %% mystnb={"figure": {"caption": "Sweep of G (simulated world, MiniLM).", "name": "fig-04-groups"}}
 ablations.plot_sweep(sweeps["num_groups"], reference=groups_ref)
 
 # %% [markdown]
@@ -183,10 +200,11 @@ ablations.plot_sweep(sweeps["num_groups"], reference=groups_ref)
 sweeps["temperature"] = ablations.sweep(bench, "temperature", grid("temperature"))
 temperature_ref = ablations.sweep(bench, "temperature", grid("temperature"), negatives="neglabel",
                                   score="neglabel")
-display(ablations.markdown_table(ablations.side_by_side(sweeps["temperature"], temperature_ref),
-                                 ["world", "value", "fpr95", "auroc", "neglabel_fpr95", "neglabel_auroc"]))
+display(nb.table(ablations.markdown_table(ablations.side_by_side(sweeps["temperature"], temperature_ref),
+                                          ["world", "value", "fpr95", "auroc", "neglabel_fpr95", "neglabel_auroc"]),
+                 f"Sweep of T, DNM beside NegLabel: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the temperature T (simulated world).", "name": "fig-04-temperature"}}
+# %% mystnb={"figure": {"caption": "Sweep of T (simulated world, MiniLM).", "name": "fig-04-temperature"}}
 ablations.plot_sweep(sweeps["temperature"], reference=temperature_ref)
 
 # %% [markdown]
@@ -203,9 +221,10 @@ ablations.plot_sweep(sweeps["temperature"], reference=temperature_ref)
 
 # %%
 sweeps["k"] = ablations.sweep(bench, "k", grid("k"))
-display(ablations.markdown_table(sweeps["k"], ["world", "value", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(sweeps["k"], ["world", "value", "fpr95", "auroc"]),
+                 f"Sweep of the density k: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the density kNN k (simulated world).", "name": "fig-04-k"}}
+# %% mystnb={"figure": {"caption": "Sweep of the density kNN k (simulated world, MiniLM).", "name": "fig-04-k"}}
 ablations.plot_sweep(sweeps["k"], reference=neglabel_ref)
 
 # %% [markdown]
@@ -222,13 +241,14 @@ ablations.plot_sweep(sweeps["k"], reference=neglabel_ref)
 # %%
 for knob in ("noun_quota", "adj_quota"):
     sweeps[knob] = ablations.sweep(bench, knob, grid(knob))
-display(ablations.markdown_table(sweeps["noun_quota"] + sweeps["adj_quota"],
-                                 ["world", "knob", "value", "num_negatives", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(sweeps["noun_quota"] + sweeps["adj_quota"],
+                                          ["world", "knob", "value", "num_negatives", "fpr95", "auroc"]),
+                 f"Sweeps of the noun and adjective quotas: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the noun quota (simulated world).", "name": "fig-04-noun-quota"}}
+# %% mystnb={"figure": {"caption": "Sweep of the noun quota (simulated world, MiniLM).", "name": "fig-04-noun-quota"}}
 ablations.plot_sweep(sweeps["noun_quota"], reference=neglabel_ref)
 
-# %% mystnb={"figure": {"caption": "Sweep of the adjective quota (simulated world).", "name": "fig-04-adj-quota"}}
+# %% mystnb={"figure": {"caption": "Sweep of the adjective quota (simulated, MiniLM).", "name": "fig-04-adj-quota"}}
 ablations.plot_sweep(sweeps["adj_quota"], reference=neglabel_ref)
 
 # %% [markdown]
@@ -247,10 +267,12 @@ ablations.plot_sweep(sweeps["adj_quota"], reference=neglabel_ref)
 
 # %%
 sweeps["label_scale"] = ablations.sweep(bench, "label_scale", grid("label_scale"))
-display(ablations.markdown_table(sweeps["label_scale"],
-                                 ["world", "value", "num_negatives", "group_size", "coefficient", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(sweeps["label_scale"],
+                                          ["world", "value", "num_negatives", "group_size", "coefficient",
+                                           "fpr95", "auroc"]),
+                 f"Sweep of the number of mined labels: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the number of mined labels (simulated world).", "name": "fig-04-labels"}}
+# %% mystnb={"figure": {"caption": "Sweep of M, the mined labels (simulated, MiniLM).", "name": "fig-04-labels"}}
 ablations.plot_sweep(sweeps["label_scale"], reference=neglabel_ref, x="num_negatives")
 
 # %% [markdown]
@@ -271,13 +293,14 @@ ablations.plot_sweep(sweeps["label_scale"], reference=neglabel_ref, x="num_negat
 sweeps["sigma"] = ablations.sweep(bench, "sigma", grid("sigma"))
 sweeps["num_positive_samples"] = ablations.sweep(bench, "num_positive_samples", grid("num_positive_samples"),
                                                  base=Knobs(sigma=SIGMA_FOR_N))
-display(ablations.markdown_table(sweeps["sigma"] + sweeps["num_positive_samples"],
-                                 ["world", "knob", "value", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(sweeps["sigma"] + sweeps["num_positive_samples"],
+                                          ["world", "knob", "value", "fpr95", "auroc"]),
+                 f"Sweeps of sigma and n, the positive samples: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "Sweep of the positives' noise sigma (simulated world).", "name": "fig-04-sigma"}}
+# %% mystnb={"figure": {"caption": "Sweep of sigma, positive noise (simulated, MiniLM).", "name": "fig-04-sigma"}}
 ablations.plot_sweep(sweeps["sigma"], reference=neglabel_ref)
 
-# %% mystnb={"figure": {"caption": "Sweep of the number of positive samples (simulated world).", "name": "fig-04-n"}}
+# %% mystnb={"figure": {"caption": "Sweep of n, positive samples (simulated, MiniLM).", "name": "fig-04-n"}}
 ablations.plot_sweep(sweeps["num_positive_samples"], reference=neglabel_ref)
 
 # %% [markdown]
@@ -303,10 +326,11 @@ ablations.plot_sweep(sweeps["num_positive_samples"], reference=neglabel_ref)
 # %%
 corpora = ablations.ablation_corpora(common_words=COMMON_WORDS, step=CORPUS_STEP)
 corpus_rows = ablations.corpus_rows(bench, corpora)
-display(ablations.markdown_table(corpus_rows, ["world", "corpus", "words", "nouns", "adjectives", "method",
-                                               "num_negatives", "fpr95", "auroc"]))
+display(nb.table(ablations.markdown_table(corpus_rows, ["world", "corpus", "words", "nouns", "adjectives", "method",
+                                                        "num_negatives", "fpr95", "auroc"]),
+                 f"NegLabel and DNM on four corpora: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "NegLabel and DNM on four corpora (simulated world).", "name": "fig-04-corpus"}}
+# %% mystnb={"figure": {"caption": "Four corpora (simulated world, MiniLM).", "name": "fig-04-corpus"}}
 ablations.plot_corpora(corpus_rows)
 
 # %% [markdown]
@@ -331,10 +355,11 @@ noise = {m: next(r for r in cells if r["negatives"] == "density" and r["score"] 
 summary = ablations.sensitivity({**sweeps, "corpus": [
     {**row, "value": row["corpus"], "default": row["corpus"] == "WordNet dnm"}
     for row in corpus_rows if row["method"] == "DNM"]})
-display(ablations.markdown_table(summary, ["world", "knob", "values", "fpr95_default", "fpr95_best", "best_value",
-                                           "fpr95_range", "auroc_range"]))
+display(nb.table(ablations.markdown_table(summary, ["world", "knob", "values", "fpr95_default", "fpr95_best",
+                                                    "best_value", "fpr95_range", "auroc_range"]),
+                 f"How far each sweep moves DNM: {WORLD}."))
 
-# %% mystnb={"figure": {"caption": "How far each sweep moves DNM (simulated world).", "name": "fig-04-summary"}}
+# %% mystnb={"figure": {"caption": "How far each sweep moves DNM (simulated world, MiniLM).", "name": "fig-04-summary"}}
 ablations.plot_sensitivity(summary, noise=noise)
 
 # %% [markdown]
@@ -355,7 +380,8 @@ default = bench.evaluate()
 per_set = [{"world": "simulated", "method": "DNM (defaults)", **{s: default[f"fpr95_{s}"] for s in OOD_SETS}},
            {"world": "simulated", "method": "NegLabel", **{s: neglabel_ref[f"fpr95_{s}"] for s in OOD_SETS}},
            {"world": "reported (CLIP ViT-B/16)", "method": "NegLabel", **REPORTED_FPR95["neglabel"]}]
-display(ablations.markdown_table(per_set, ["world", "method", *OOD_SETS]))
+display(nb.table(ablations.markdown_table(per_set, ["world", "method", *OOD_SETS]),
+                 f"Per OOD set FPR95: {WORLD}, beside reported CLIP ViT-B/16."))
 
 # %% [markdown]
 # ## Recorded numbers

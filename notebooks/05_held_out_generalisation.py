@@ -8,6 +8,41 @@
 #     name: debiasood
 # ---
 
+# %% [markdown]
+# # Held-out generalisation: do the gains survive settings nothing was tuned on?
+#
+# **Claim.** In the simulated world, DNM's FPR95 gain over NegLabel holds on held-out ImageNet-1K concepts and,
+# at the official settings, on the ImageNet-10/20/100 settings, but vanishes on CIFAR and wherever both methods
+# are already near zero, the $\tau_{neg}$ chosen on ImageNet-1K validation transfers no better on balance than
+# the official one, and where $a \le 0$ the gain exists only thanks to the clamp: the official arithmetic breaks.
+#
+# {glue:md}`run_cost:myst`
+#
+# The paper tunes and reports on ImageNet-1K {cite}`peng2026dnm`. This page separates choosing from reporting:
+#
+# 1. the protocol: a validation split of OOD concepts and world seeds ({ref}`sec-05-protocol`);
+# 2. the choice of $\tau_{neg}$ and $G$ for DNM, and of $G$ for NegLabel {cite}`jiang2024neglabel`, on the
+#    validation split only ({ref}`sec-05-validation`);
+# 3. the held-out ImageNet-1K test, beside the reported CLIP numbers ({ref}`sec-05-test`);
+# 4. the same settings, unchanged, on ImageNet-10/20 (near-OOD, both directions), ImageNet-100, four
+#    fine-grained sets and CIFAR-10/100 (both directions) ({ref}`sec-05-transfer`);
+# 5. the settings where the official arithmetic breaks ($a \le 0$), official against clamped DNM
+#    ({ref}`sec-05-hazard`);
+# 6. where the gain holds, vanishes or flips ({ref}`sec-05-summary`).
+#
+# ```{note}
+# Every number on this page comes from the **simulated offline world** (`debiasood.world.simulated`): real MiniLM text
+# features and **synthetic** image embeddings, with parameters fitted on ImageNet-1K only. None of them is a
+# CLIP number. Reported CLIP ViT-B/16 numbers appear beside them only where marked "reported". The benchmarks,
+# the hazard and the reported numbers are defined in the method reference ({ref}`method-benchmarks`,
+# {ref}`method-dnm-hazard`, {ref}`method-reported`).
+# ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
 # %% tags=["parameters"]
 SMOKE = False  # True: the quick profile the tests run (1/10 corpus, fewer images and resamples)
 SPLIT_SEED = 0  # seed of the split of the OOD concepts into a validation and a test half
@@ -25,45 +60,21 @@ OOD_IMAGES = 1500  # transfer images per OOD set
 NUM_RESAMPLES = 500  # paired bootstrap resamples of every gain
 CORPUS_STEP = 1  # keep every n-th word of the DNM WordNet corpus (1: all ~57k words)
 
-# %%
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
 from debiasood.book import nb
 
-PARAMS = nb.check_parameters()
-if SMOKE:
-    CORPUS_STEP, NUM_RESAMPLES = 10, 200
-    VAL_ID_IMAGES, VAL_OOD_IMAGES, TEST_ID_IMAGES, TEST_OOD_IMAGES = 1000, 250, 2000, 400
-    IMAGES_PER_CLASS, MAX_ID_IMAGES, OOD_IMAGES = 20, 600, 300
-
-# %% [markdown]
-# # Held-out generalisation: do the gains survive settings nothing was tuned on?
-#
-# **Claim.** In the simulated world, DNM's FPR95 gain over NegLabel holds on held-out ImageNet-1K concepts and,
-# at the official settings, on the ImageNet-10/20/100 settings, but vanishes on CIFAR and wherever both methods
-# are already near zero, the $\tau_{neg}$ chosen on ImageNet-1K validation transfers no better on balance than
-# the official one, and where $a \le 0$ the gain exists only thanks to the clamp: the official arithmetic breaks.
-#
-# The paper tunes and reports on ImageNet-1K {cite}`peng2026dnm`. This page separates choosing from reporting:
-#
-# 1. the protocol: a validation split of OOD concepts and world seeds ({ref}`sec-05-protocol`);
-# 2. the choice of $\tau_{neg}$ and $G$ for DNM, and of $G$ for NegLabel {cite}`jiang2024neglabel`, on the
-#    validation split only ({ref}`sec-05-validation`);
-# 3. the held-out ImageNet-1K test, beside the reported CLIP numbers ({ref}`sec-05-test`);
-# 4. the same settings, unchanged, on ImageNet-10/20 (near-OOD, both directions), ImageNet-100, four
-#    fine-grained sets and CIFAR-10/100 (both directions) ({ref}`sec-05-transfer`);
-# 5. the settings where the official arithmetic breaks ($a \le 0$), official against clamped DNM
-#    ({ref}`sec-05-hazard`);
-# 6. where the gain holds, vanishes or flips ({ref}`sec-05-summary`).
-#
-# ```{note}
-# Every number on this page comes from the **simulated offline world** (`debiasood.world.simulated`): real MiniLM text
-# features and **synthetic** image embeddings, with parameters fitted on ImageNet-1K only. None of them is a
-# CLIP number. Reported CLIP ViT-B/16 numbers appear beside them only where marked "reported".
-# ```
+globals().update(nb.check_parameters(smoke={
+    "CORPUS_STEP": 10, "NUM_RESAMPLES": 200, "VAL_ID_IMAGES": 1000, "VAL_OOD_IMAGES": 250,
+    "TEST_ID_IMAGES": 2000, "TEST_OOD_IMAGES": 400, "IMAGES_PER_CLASS": 20, "MAX_ID_IMAGES": 600,
+    "OOD_IMAGES": 300
+}))
+nb.glue_run_cost("05_held_out_generalisation")
 
 # %%
 # %matplotlib inline
 import numpy as np
-from IPython.display import Markdown
 
 from debiasood.book import held_out as gen
 from debiasood.book import tables
@@ -130,7 +141,7 @@ val_gain = gen.summary_row(gen.fpr95_gains(validation, gen.grid_name(default["dn
                                            num_resamples=NUM_RESAMPLES, seed=VALIDATION_SEED))
 print("chosen:", "; ".join(c.describe() for c in chosen.values()))
 
-# %% mystnb={"figure": {"caption": "Validation FPR95 over the grid (simulated world).", "name": "fig-05-validation"}}
+# %% mystnb={"figure": {"caption": "Validation FPR95 over the grid (simulated, MiniLM).", "name": "fig-05-validation"}}
 gen.plot_validation(val_rows, chosen, default["dnm"])
 
 # %% [markdown]
@@ -161,7 +172,8 @@ imagenet = gen.score_setting(gen.draw_images(world, test_sizes, TEST_SEED), ID_S
                              seed=TEST_SEED, label="ImageNet-1K vs 4 OOD sets (held-out halves)")
 gains = {imagenet.label: {name: gen.fpr95_gains(imagenet, *pair, num_resamples=NUM_RESAMPLES, seed=TEST_SEED)
                           for name, pair in comparisons.items()}}
-Markdown(tables.render(gen.imagenet_table(gains[imagenet.label]["default"])))
+nb.table(tables.render(gen.imagenet_table(gains[imagenet.label]["default"])),
+         "Held-out ImageNet-1K test: simulated world (MiniLM text, synthetic images) beside reported CLIP ViT-B/16.")
 
 # %% [markdown]
 # At the official settings DNM's average FPR95 on the held-out halves is {glue:text}`test_fpr95_dnm_default:.2f`
@@ -199,7 +211,8 @@ print("\n".join(f"{s.label}: " + ", ".join(f"{m} {s.average(m):.1f}" for m in co
 # the official $\tau = 0.5$ and this corpus' $Q$):
 
 # %%
-Markdown(tables.render(gen.gain_table(settings, gains, list(comparisons), group_size=default_q, per_set=True)))
+nb.table(tables.render(gen.gain_table(settings, gains, list(comparisons), group_size=default_q, per_set=True)),
+         "FPR95 gains of DNM over NegLabel per setting: simulated world (MiniLM text, synthetic images), not CLIP.")
 
 # %% [markdown]
 # At the official settings the gain carries over to the ImageNet subsets: ImageNet-10 against ImageNet-20
@@ -231,7 +244,7 @@ hazard_share = {s.label: s.nonpositive_share["DNM official"][s.id_set] for s in 
 for label, share in hazard_share.items():
     print(f"{label}: {share:.1%} of ID images have some Z_g <= 0 (official arithmetic)")
 
-# %% mystnb={"figure": {"caption": "Official vs clamped DNM where a <= 0 (simulated world).", "name": "fig-05-hazard"}}
+# %% mystnb={"figure": {"caption": "Official vs clamped DNM, a <= 0 (simulated, MiniLM).", "name": "fig-05-hazard"}}
 gen.plot_hazard(hazard, {"NegLabel": "NegLabel (default)", "DNM official (no clamp)": "DNM official",
                          "DNM clamped": "DNM (default)"}, group_size=default_q)
 
@@ -252,13 +265,14 @@ gen.plot_hazard(hazard, {"NegLabel": "NegLabel (default)", "DNM official (no cla
 # One row per setting: the gain averaged over its OOD sets (or its one OOD set) with its interval, at the
 # official settings and at the validation choices.
 
-# %% mystnb={"figure": {"caption": "DNM's FPR95 gain per setting (simulated world).", "name": "fig-05-gains"}}
+# %% mystnb={"figure": {"caption": "DNM's FPR95 gain per setting (simulated, MiniLM).", "name": "fig-05-gains"}}
 reported_gain = gen.reported_neglabel_fpr95()["average"] - gen.REPORTED_DNM_FPR95["average"]
 gen.plot_gains(settings, gains, list(comparisons), reported=reported_gain)
 
 # %%
 summary = gen.gain_table(settings, gains, list(comparisons), group_size=default_q)
-Markdown(tables.render(summary))
+nb.table(tables.render(summary), "Where the gain holds, vanishes or flips: simulated world (MiniLM text, "
+                                  "synthetic images), not CLIP.")
 
 # %% [markdown]
 # In {numref}`fig-05-gains` the black cross is the reported gain (CLIP ViT-B/16, ImageNet-1K, full OOD sets,

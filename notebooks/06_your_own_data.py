@@ -8,38 +8,14 @@
 #     name: debiasood
 # ---
 
-# %% tags=["parameters"]
-SMOKE = False  # True: the quick profile the tests run (fewer generated images, a 1/10 corpus)
-SEED = 0  # seed of the random weights, the generated images and the partition of the negatives
-IMAGE_ROOT = ""  # your ID images as <root>/<class>/<image>; "" generates the demo dataset
-CLASS_NAMES_FILE = ""  # display names of the class folders ("<folder> <name>" lines, or one name per line)
-OOD_ROOTS = ""  # your OOD folders: comma list of name and path pairs (format in sec-06-real); needed with IMAGE_ROOT
-MODEL = "tiny"  # open_clip architecture, e.g. "ViT-B-16"; "tiny" is a one-layer test architecture
-PRETRAINED = "random"  # open_clip tag ("openai"), a local .pt/.safetensors checkpoint, or "random" weights
-DEVICE = "auto"  # "auto" (CUDA when there is one), "cpu" or "cuda:0"
-METHODS = "mcm,neglabel,csp,dnm"  # comma list from mcm, neglabel, csp, dnm, dnm-official
-CORPUS = "dnm"  # WordNet corpus preset the negatives are mined from: full, neglabel, dnm or csp
-CORPUS_STEP = 5  # keep every n-th corpus word; 1 is the whole corpus (~57k words; use it with real weights)
-NUM_GROUPS = 100  # G, the number of groups of negative labels (official: 100)
-TAU_NEG = 0.5  # DNM's assumed share of true negatives among the mined labels (official tau_ood: 0.5)
-DENSITY_K = 100  # k nearest neighbours of DNM's density selection (official ViT-B/16: 100)
-BATCH_SIZE = 64  # images per forward pass
-DEMO_IMAGES_PER_CLASS = 40  # generated images per ID class (demo dataset only)
-DEMO_OOD_IMAGES = 100  # generated images per OOD set (demo dataset only)
-
-# %%
-from debiasood.book import nb
-
-PARAMS = nb.check_parameters()
-if SMOKE:
-    CORPUS_STEP, DEMO_IMAGES_PER_CLASS, DEMO_OOD_IMAGES = 10, 12, 30
-
 # %% [markdown]
 # # Your own data: from image folders to a results table
 #
 # **Claim.** One call, `debiasood.app.pipeline.evaluate_folders`, takes a folder of ID images sorted into class
 # folders, a class-names file and folders of OOD images through a real open_clip model, the feature cache,
 # negative mining and the scores to a table of OOD metrics, and reports every image it could not read.
+#
+# {glue:md}`run_cost:myst`
 #
 # The other pages work on a simulated world or on feature dumps. This one is the path for your own images,
 # with the image and text towers of an open_clip model:
@@ -66,8 +42,45 @@ if SMOKE:
 # Where the numbers come from: every image feature on this page is computed by the image tower, and every
 # text feature by the text tower, of the open_clip model whose id is printed below (model AND weights). None
 # comes from the simulated world of the other pages, and none is a CLIP number. Only the file counts, the
-# cache timings and the sizes of the mined sets describe something real here: the pipeline itself.
+# cache timings and the sizes of the mined sets describe something real here: the pipeline itself. What
+# the pipeline computes (mining rules, scores, metric conventions) is defined in the method reference
+# ({ref}`method-neglabel`, {ref}`method-csp`, {ref}`method-density`, {ref}`method-dnm-hazard`,
+# {ref}`method-metrics`).
 # ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
+# %% tags=["parameters"]
+SMOKE = False  # True: the quick profile the tests run (fewer generated images, a 1/10 corpus)
+SEED = 0  # seed of the random weights, the generated images and the partition of the negatives
+IMAGE_ROOT = ""  # your ID images as <root>/<class>/<image>; "" generates the demo dataset
+CLASS_NAMES_FILE = ""  # display names of the class folders ("<folder> <name>" lines, or one name per line)
+OOD_ROOTS = ""  # your OOD folders: comma list of name and path pairs (format in sec-06-real); needed with IMAGE_ROOT
+MODEL = "tiny"  # open_clip architecture, e.g. "ViT-B-16"; "tiny" is a one-layer test architecture
+PRETRAINED = "random"  # open_clip tag ("openai"), a local .pt/.safetensors checkpoint, or "random" weights
+DEVICE = "auto"  # "auto" (CUDA when there is one), "cpu" or "cuda:0"
+METHODS = "mcm,neglabel,csp,dnm"  # comma list from mcm, neglabel, csp, dnm, dnm-official
+CORPUS = "dnm"  # WordNet corpus preset the negatives are mined from: full, neglabel, dnm or csp
+CORPUS_STEP = 5  # keep every n-th corpus word; 1 is the whole corpus (~57k words; use it with real weights)
+NUM_GROUPS = 100  # G, the number of groups of negative labels (official: 100)
+TAU_NEG = 0.5  # DNM's assumed share of true negatives among the mined labels (official tau_ood: 0.5)
+DENSITY_K = 100  # k nearest neighbours of DNM's density selection (official ViT-B/16: 100)
+BATCH_SIZE = 64  # images per forward pass
+DEMO_IMAGES_PER_CLASS = 40  # generated images per ID class (demo dataset only)
+DEMO_OOD_IMAGES = 100  # generated images per OOD set (demo dataset only)
+
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
+from debiasood.book import nb
+
+globals().update(nb.check_parameters(smoke={
+    "CORPUS_STEP": 10, "DEMO_IMAGES_PER_CLASS": 12, "DEMO_OOD_IMAGES": 30
+}))
+nb.glue_run_cost("06_your_own_data")
 
 # %%
 # %matplotlib inline
@@ -83,6 +96,10 @@ from debiasood.book.tables import render
 from debiasood.core.evaluation import ScoreSettings
 from debiasood.data.datasets.demo import write_demo_dataset
 from debiasood.data.feature_store import FeatureStore
+from debiasood.data.files import default_cache_root
+
+# Every table says which model and which images its numbers come from.
+SOURCE = f"open_clip {MODEL} with {PRETRAINED} weights on {'your images' if IMAGE_ROOT else 'generated images'}"
 
 if IMAGE_ROOT:
     if not OOD_ROOTS:
@@ -109,11 +126,14 @@ data = pipeline.load_folders(id_root, ood_roots, names_file)
 
 # %%
 if not IMAGE_ROOT:
-    print(f"{demo.root}\n  class_names.txt:")
+    print(f"<feature store>/{demo.root.relative_to(default_cache_root()).as_posix()}\n  class_names.txt:")
     print("".join(f"    {line}\n" for line in demo.class_names_file.read_text().splitlines()), end="")
-display(Markdown(render(data.summary_rows())))
+# The demo lives in the feature store: its folders are shown from there, not as this machine's paths.
+summary = [{**row, "folder": str(row["folder"]).replace(str(default_cache_root()), "<feature store>")}
+           for row in data.summary_rows()]
+display(nb.table(render(summary), "The input folders (files only, no model)."))
 
-# %% mystnb={"figure": {"caption": "Examples of each ID class and OOD set.", "name": "fig-06-examples"}}
+# %% mystnb={"figure": {"caption": "Examples of each ID class and OOD set (no model).", "name": "fig-06-examples"}}
 pipeline.plot_examples(data, title="Generated demo images" if not IMAGE_ROOT else "Your images")
 
 # %% [markdown]
@@ -136,8 +156,10 @@ start = time.perf_counter()
 first = pipeline.extract_folder_features(encoder, data, store=fresh_store, batch_size=BATCH_SIZE,
                                          on_unreadable="report")
 cold_seconds = time.perf_counter() - start
-display(Markdown(render(pipeline.image_rows(first))))
-display(Markdown(render(pipeline.skipped_rows(first)) if pipeline.skipped_rows(first) else "No unreadable file."))
+display(nb.table(render(pipeline.image_rows(first)), f"Image features per set: {SOURCE}."))
+skipped = pipeline.skipped_rows(first)
+display(nb.table(render(skipped), "Unreadable files, skipped (no model involved).") if skipped
+        else Markdown("No unreadable file."))
 
 # %% [markdown]
 # {glue:text}`num_skipped` of {glue:text}`num_files` image files could not be read and were skipped; the
@@ -194,14 +216,14 @@ print("seconds per stage: " + ", ".join(f"{stage} {seconds:.1f}" for stage, seco
 # the table, not any method):
 
 # %%
-display(Markdown(render([{key: value for key, value in row.items() if key != "encoder"} for row in result.rows])))
+display(nb.table(render(result.rows), f"Results, in %: {SOURCE}. Not CLIP numbers."))
 
 # %% [markdown]
 # With this page's random weights the ranking of the methods is noise: average AUROC
 # {glue:text}`auroc_mcm:.1f` (MCM), {glue:text}`auroc_neglabel:.1f` (NegLabel), {glue:text}`auroc_csp:.1f`
 # (CSP) and {glue:text}`auroc_dnm:.1f` (DNM), where a detector that guesses scores 50. The same table with real
-# weights on real folders is what the methods are compared on. The `encoder` column of `result.rows` (left out
-# of the display) names model and weights in every row, so a saved table cannot lose track of them.
+# weights on real folders is what the methods are compared on. Its `encoder` column names model and weights in
+# every row, so a saved table or a screenshot of it cannot lose track of them.
 
 # %% [markdown]
 # (sec-06-hazard)=

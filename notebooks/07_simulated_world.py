@@ -8,6 +8,39 @@
 #     name: debiasood
 # ---
 
+# %% [markdown]
+# # The simulated world
+#
+# **Claim.** The offline world reproduces CLIP's two anchor numbers, the average FPR95 of MCM and of NegLabel on
+# ImageNet-1K, only because each synthetic image draws its own alignment strength, and it does so with a zero-shot
+# top-1 in CLIP's range, but not CLIP's per-set pattern: read its numbers for orderings and mechanisms, not for
+# absolute values.
+#
+# {glue:md}`run_cost:myst`
+#
+# Every other page of this book that shows benchmark numbers without a GPU runs on `debiasood.world.simulated`: the text
+# side is a real sentence encoder (MiniLM all-MiniLM-L6-v2, 384-d) and the image side is synthetic. This page
+# opens that box:
+#
+# 1. the generative model, in four steps ({ref}`sec-07-model`);
+# 2. why every image needs its own alignment strength: simpler worlds rank MCM above NegLabel, the opposite of
+#    CLIP ({ref}`sec-07-alignment`);
+# 3. what was fitted, to what, and a small re-run of the fit ({ref}`sec-07-calibration`);
+# 4. the per-set numbers beside CLIP's reported ones, and where they disagree ({ref}`sec-07-limits`).
+#
+# ```{note}
+# Every measured number on this page is **simulated**: MiniLM text features and synthetic image embeddings
+# from `debiasood.world.simulated`, at reduced image counts (parameters below). The CLIP numbers beside them are
+# **reported (CLIP ViT-B/16)** numbers from the papers ({ref}`method-reported`), never measured here. The
+# "stored" numbers come from the fit recorded in `debiasood.world.simulated.FITTED_MINILM` (full benchmark
+# size, also simulated). The benchmark it imitates is defined in the method reference ({ref}`method-benchmarks`).
+# ```
+
+# %% [markdown]
+# **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
+# `-p NAME VALUE` to `python -m debiasood.book.run_notebooks`, which checks each name and type before anything
+# runs ({doc}`../reproduce`). `SMOKE = True` is the quick profile the tests run.
+
 # %% tags=["parameters"]
 SMOKE = False  # True: the quick profile the tests run (1/10 corpus, fewer images, smaller calibration draw)
 SEED = 1  # image draw of the evaluations (the stored fit used seed 0, so seed 1 is a fresh draw)
@@ -22,42 +55,19 @@ CAL_OOD_IMAGES = 250  # images per OOD set in the calibration draw (the stored f
 CAL_ALIGN_GRID = "0.3, 0.5, 0.7"  # align_min values tried by the calibration (stored fit: 0.5)
 CAL_OVERLAP_GRID = "0.6, 1.2, 1.8"  # overlap values tried by the calibration (stored fit: 1.2)
 
-# %%
+# %% tags=["hide-input"]
+# papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
+# profile (the quick run of the tests; a parameter given explicitly wins over it).
 from debiasood.book import nb
 
-PARAMS = nb.check_parameters()
-if SMOKE:
-    CORPUS_STEP, NUM_ID_IMAGES, NUM_OOD_IMAGES, CAL_ID_IMAGES, CAL_OOD_IMAGES = 10, 1000, 250, 600, 150
-    CAL_ALIGN_GRID, CAL_OVERLAP_GRID = "0.3, 0.5", "0.6, 1.2"
-
-# %% [markdown]
-# # The simulated world
-#
-# **Claim.** The offline world reproduces CLIP's two anchor numbers, the average FPR95 of MCM and of NegLabel on
-# ImageNet-1K, only because each synthetic image draws its own alignment strength, and it does so with a zero-shot
-# top-1 in CLIP's range, but not CLIP's per-set pattern: read its numbers for orderings and mechanisms, not for
-# absolute values.
-#
-# Every other page of this book that shows benchmark numbers without a GPU runs on `debiasood.world.simulated`: the text
-# side is a real sentence encoder (MiniLM all-MiniLM-L6-v2, 384-d) and the image side is synthetic. This page
-# opens that box:
-#
-# 1. the generative model, in four steps ({ref}`sec-07-model`);
-# 2. why every image needs its own alignment strength: simpler worlds rank MCM above NegLabel, the opposite of
-#    CLIP ({ref}`sec-07-alignment`);
-# 3. what was fitted, to what, and a small re-run of the fit ({ref}`sec-07-calibration`);
-# 4. the per-set numbers beside CLIP's reported ones, and where they disagree ({ref}`sec-07-limits`).
-#
-# ```{note}
-# Every measured number on this page is **simulated**: MiniLM text features and synthetic image embeddings
-# from `debiasood.world.simulated`, at reduced image counts (parameters above). The CLIP numbers beside them are
-# **reported (CLIP ViT-B/16)** numbers from the papers (SPEC.md section 6), never measured here. The "stored"
-# numbers come from the fit recorded in `debiasood.world.simulated.FITTED_MINILM` (full benchmark size, also simulated).
-# ```
+globals().update(nb.check_parameters(smoke={
+    "CORPUS_STEP": 10, "NUM_ID_IMAGES": 1000, "NUM_OOD_IMAGES": 250, "CAL_ID_IMAGES": 600,
+    "CAL_OOD_IMAGES": 150, "CAL_ALIGN_GRID": "0.3, 0.5", "CAL_OVERLAP_GRID": "0.6, 1.2"
+}))
+nb.glue_run_cost("07_simulated_world")
 
 # %%
 # %matplotlib inline
-from IPython.display import Markdown
 
 from debiasood.book import simulated_world as wf
 from debiasood.book import tables
@@ -149,9 +159,10 @@ fitted = wf.score_world(setup.world, text["id_mcm"], text["id_neglabel"],
                         {"neglabel": text["negatives"], "csp": text["csp_negatives"]}, sizes=SIZES, seed=SEED,
                         name="+ per-image alignment (fitted)")
 draws[fitted.name] = fitted
-Markdown(tables.render(wf.variant_rows(draws)))
+nb.table(tables.render(wf.variant_rows(draws)), "Three simulated worlds (MiniLM text, synthetic images) beside "
+                                                 "reported CLIP ViT-B/16.")
 
-# %% mystnb={"figure": {"caption": "Three simulated worlds vs reported CLIP ViT-B/16.", "name": "fig-07-variants"}}
+# %% mystnb={"figure": {"caption": "Three simulated worlds (MiniLM) vs reported CLIP.", "name": "fig-07-variants"}}
 wf.plot_variants(draws)
 
 # %% [markdown]
@@ -168,7 +179,7 @@ wf.plot_variants(draws)
 # is set against its alignment ({numref}`fig-07-alignment`: scores as ID percentiles, the share of ID images
 # scoring lower; below the dashed line the FPR95 threshold rejects):
 
-# %% mystnb={"figure": {"caption": "Scores against alignment, simulated.", "name": "fig-07-alignment"}}
+# %% mystnb={"figure": {"caption": "Scores against alignment (simulated world, MiniLM).", "name": "fig-07-alignment"}}
 wf.plot_alignment(fitted, bins=ALIGNMENT_BINS)
 
 # %% [markdown]
@@ -204,7 +215,7 @@ cal = W.calibrate(setup.world, text["id_mcm"], text["id_neglabel"], text["negati
                   overlap_grid=wf.parse_grid("CAL_OVERLAP_GRID", CAL_OVERLAP_GRID), refine=False, seed=CAL_SEED)
 print(cal.summary())
 
-# %% mystnb={"figure": {"caption": "Calibration grid, simulated.", "name": "fig-07-calibration"}}
+# %% mystnb={"figure": {"caption": "Calibration grid (simulated world, MiniLM).", "name": "fig-07-calibration"}}
 wf.plot_calibration(cal)
 
 # %% [markdown]
@@ -227,9 +238,10 @@ wf.plot_calibration(cal)
 # exclusion rule and mining are CSP's own.
 
 # %%
-Markdown(tables.render(wf.per_set_rows(fitted), digits=1))
+nb.table(tables.render(wf.per_set_rows(fitted), digits=1), "Per set: the simulated world (MiniLM text, synthetic "
+                                                             "images) beside reported CLIP ViT-B/16.")
 
-# %% mystnb={"figure": {"caption": "Per set: simulated vs reported CLIP ViT-B/16.", "name": "fig-07-per-set"}}
+# %% mystnb={"figure": {"caption": "Per set: simulated (MiniLM) vs reported CLIP ViT-B/16.", "name": "fig-07-per-set"}}
 wf.plot_per_set(fitted)
 
 # %% [markdown]

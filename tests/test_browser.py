@@ -2,11 +2,17 @@
 
 The book must already be built (`make test` builds it first; alone: `make book`). Each page must load with
 no request to any host but 127.0.0.1, no console error, every image decoded, a figure on every notebook
-page, and its math typeset by the vendored MathJax.
+page, and its math typeset by the vendored MathJax. What it shows is checked too: every Markdown table is an
+HTML table (none left as a paragraph of pipes), a notebook page opens with its title and claim before any
+code, no output shows a path of the build machine or a Python warning, and no code block is wider than the
+page.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,7 +23,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+SITE = Path(os.environ.get("DEBIASOOD_SITE", ROOT / "_build" / "html"))  # another built copy, e.g. an old one
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -26,6 +32,16 @@ NOTEBOOK_PAGES = "book/generated/"
 # Browser-internal schemes that never reach the network.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 MATHJAX_TIMEOUT_MS = 10_000
+# A laptop-sized window: code blocks must fit the page at this width without a horizontal scroll bar.
+VIEWPORT = {"width": 1280, "height": 900}
+# The delimiter row of a Markdown pipe table (|---|:--:|): left in a page's text, a table was not rendered.
+TABLE_DELIMITER = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+# Absolute paths of the build machine: the checkout, the home folder, and the usual system roots.
+MACHINE_PATH = re.compile("|".join([re.escape(str(Path(__file__).resolve().parents[1])),
+                                    re.escape(os.path.expanduser("~")) + r"(?=/)", r"site-packages",
+                                    r"(?<![\w.~])/(?:home|root|tmp|usr|opt|var|work|mnt|srv|etc|proc)/"]))
+# What a Python warning or a traceback prints (`path.py:12: SomeWarning: text`, `warnings.warn(...)`).
+PYTHON_WARNING = re.compile(r"\b[A-Z]\w*Warning\b:|\bwarnings\.warn\(|Traceback \(most recent call last\)")
 
 # Text of the page outside code and typeset math, where a raw TeX delimiter means math was not rendered.
 RAW_TEXT_JS = """() => {
@@ -49,6 +65,39 @@ IMAGES_JS = """async () => {
   await Promise.all(images.map(img => img.decode().catch(() => null)));
   return images.map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth}));
 }"""
+
+
+# Everything the checks below need from a loaded page, measured in the browser.
+LAYOUT_JS = """() => {
+  const article = document.querySelector('article') || document.body;
+  const hidden = el => el.offsetParent === null;
+  const firstCell = article.querySelector('div.cell');
+  const firstHeading = article.querySelector('h1');
+  const claim = Array.from(article.querySelectorAll('strong')).find(el => el.textContent.trim() === 'Claim.');
+  const before = (a, b) => !!a && (!b || !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING));
+  const text = el => el.innerText || '';
+  return {
+    outputTables: article.querySelectorAll('div.cell_output table').length,
+    outputs: Array.from(article.querySelectorAll('div.cell_output')).map(text),
+    headingBeforeCode: before(firstHeading, firstCell),
+    claimBeforeCode: before(claim, firstCell),
+    methodReferenceLinks: Array.from(article.querySelectorAll('a[href]'))
+      .filter(a => a.getAttribute('href').split('#')[0].endsWith('method_reference.html')).length,
+    overflowing: Array.from(article.querySelectorAll('pre')).filter(el => !hidden(el))
+      .filter(el => el.scrollWidth > el.clientWidth + 1)
+      .map(el => ({width: el.scrollWidth, room: el.clientWidth,
+                   line: text(el).split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')})),
+  };
+}"""
+
+
+def _markdown_tables(page_path: str) -> int:
+    """How many Markdown tables the notebook behind a page prints: the delimiter rows of its text/markdown
+    outputs, read from the copy of the executed notebook that the site keeps under _sources/."""
+    notebook = json.loads((SITE / "_sources" / Path(page_path).with_suffix(".ipynb")).read_text())
+    markdown = [output["data"]["text/markdown"] for cell in notebook["cells"] for output in cell.get("outputs", [])
+                if "text/markdown" in output.get("data", {})]
+    return sum(len(TABLE_DELIMITER.findall("".join(text))) for text in markdown)
 
 
 def _pages() -> list[str]:
@@ -113,7 +162,7 @@ def test_page(page_path, site_url, browser):
     """One page: offline, quiet console, decoded images, typeset math."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    page = browser.new_page()
+    page = browser.new_page(viewport=VIEWPORT)
     foreign, errors = [], []
 
     def on_request(request):
@@ -139,6 +188,7 @@ def test_page(page_path, site_url, browser):
     raw_text = page.evaluate(RAW_TEXT_JS)
     images = page.evaluate(IMAGES_JS)
     page.wait_for_load_state("networkidle")  # fonts MathJax asked for, images loaded late
+    layout = page.evaluate(LAYOUT_JS)
     page.close()
 
     assert not foreign, f"requests to other hosts: {foreign}"
@@ -149,3 +199,19 @@ def test_page(page_path, site_url, browser):
         assert images, "a notebook page shows no image: were its figures lost (MPLBACKEND set)?"
     raw = [delimiter for delimiter in ("$$", "\\(", "\\[") if delimiter in raw_text]
     assert not raw, f"raw TeX delimiters {raw} left in the page text: math was not rendered"
+
+    pipes = TABLE_DELIMITER.findall(raw_text)
+    assert not pipes, f"Markdown tables shown as text, not as HTML tables: {pipes[:3]}"
+    if page_path.startswith(NOTEBOOK_PAGES):
+        printed = _markdown_tables(page_path)
+        assert layout["outputTables"] == printed, (
+            f"the notebook prints {printed} Markdown table(s) but the page shows {layout['outputTables']} HTML "
+            "table(s) in its outputs (nb_render_markdown_format in _config.yml?)")
+        assert layout["headingBeforeCode"], "the page opens with code: its H1 title must come first"
+        assert layout["claimBeforeCode"], "the page must state its **Claim.** before the first code cell"
+        assert layout["methodReferenceLinks"], "the page does not link the method reference (method_reference.md)"
+    paths = [match.group(0) for output in layout["outputs"] for match in [MACHINE_PATH.search(output)] if match]
+    assert not paths, f"outputs show paths of the build machine: {paths}"
+    warned = [match.group(0) for output in layout["outputs"] for match in [PYTHON_WARNING.search(output)] if match]
+    assert not warned, f"outputs show Python warnings or tracebacks: {warned}"
+    assert not layout["overflowing"], f"code blocks wider than the page (scroll bars): {layout['overflowing']}"

@@ -161,7 +161,7 @@ def test_preset_counts(corpora):
     assert counts["neglabel"] == (70794, {NOUN: 56788, ADJECTIVE: 14006})
     assert counts["dnm"] == (57493, {NOUN: 46446, ADJECTIVE: 11047})
     assert corpora["csp"].words == corpora["dnm"].words
-    assert abs(len(corpora["dnm"]) - 56620) / 56620 < 0.02  # the official DNM list (SPEC.md section 3)
+    assert abs(len(corpora["dnm"]) - 56620) / 56620 < 0.02  # the official DNM list (method reference: WordNet corpora)
 
 
 def test_presets_nest_and_exclude_their_files(corpora):

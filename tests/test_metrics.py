@@ -1,4 +1,4 @@
-"""Metrics against plain references written from their definitions (SPEC.md section 4)."""
+"""Metrics against plain references written from their definitions (method reference: Metric conventions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scores against plain float64 references written from the SPEC.md formulas, plus invariances and stability."""
+"""Scores against plain float64 references from the method reference's formulas, plus invariances and stability."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def world(seed: int = 0, n: int = 40, k: int = 12, m: int = 60, d: int = 16):
     return unit(rng, n, d), unit(rng, k, d), unit(rng, m, d)
 
 
-# ---- float64 references, written directly from SPEC.md (exp without any stabilisation) ----
+# ---- float64 references, written directly from the method reference (exp without any stabilisation) ----
 
 def ref_mcm(x, pos, t):
     e = np.exp(x @ pos.T / t)

@@ -4,7 +4,8 @@ DNM (Peng et al., KDD 2026) changes two things of NegLabel (Jiang et al., ICLR 2
 are used (density selection instead of NegLabel's percentile mining) and HOW the score is squashed (the
 debiased partition function instead of NegLabel's). This module separates them and varies one knob at a time:
 
-- :class:`Knobs`: every knob of the DNM pipeline, at the official ViT-B/16 defaults (SPEC.md section 3).
+- :class:`Knobs`: every knob of the DNM pipeline, at the official ViT-B/16 defaults
+  (method reference: Official settings).
 - :class:`AblationBench`: one draw of simulated images plus the text side; :meth:`AblationBench.evaluate`
   mines the negatives a :class:`Knobs` asks for and returns the average FPR95 / AUROC over the OOD sets.
 - :func:`factorial` and :func:`factorial_effects`: the 2 x 2 design (negatives x score) over seeds, its

@@ -1,4 +1,4 @@
-"""Numerical checks of DNM's debiasing derivation (SPEC.md section 3), run in the toy world.
+"""Numerical checks of DNM's debiasing derivation (the book's method reference, 'DNM: the model' on), in the toy world.
 
 Notebook 01 derives the debiased estimate of E_neg[exp(s/T)], DNM's score, its closed form and its hazard;
 this module holds the computations and figures that check each step, so the notebook's cells stay short:
@@ -54,7 +54,7 @@ from debiasood.world.toy import ToyWorld
 # image-text cosines spread about 0.02 at T = 0.01. T = 0.04 gives exp(s/T) a CLIP-like spread in the toy world.
 TOY_TEMPERATURE = 0.04
 
-# ID label-set sizes K of the benchmarks this method family reports (SPEC.md section 5).
+# ID label-set sizes K of the benchmarks this method family reports (the book's method reference, 'Benchmarks').
 BENCHMARK_ID_SIZES = {
     "ImageNet-10": 10,
     "ImageNet-20": 20,

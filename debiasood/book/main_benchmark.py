@@ -5,7 +5,8 @@ the offline world (:mod:`debiasood.world.simulated`) with
 :func:`debiasood.world.offline.simulated_benchmark`; this module holds
 what the page adds around it, so its cells stay short:
 
-- :data:`REPORTED` and :data:`REPORTED_DNM`: the papers' FPR95 / AUROC with CLIP ViT-B/16 (SPEC.md section 6);
+- :data:`REPORTED` and :data:`REPORTED_DNM`: the papers' FPR95 / AUROC with CLIP ViT-B/16
+  (method reference: Reported numbers);
 - :func:`main_table_rows` / :func:`main_table_markdown` / :func:`main_table_csv` / :func:`write_main_table`:
   the main table, simulated rows beside reported ones, as written to ``results/main_benchmark.{md,csv}``;
 - :func:`score_draw`: every image's score under each benchmark method on one fixed draw of images (for the
@@ -67,7 +68,8 @@ REPORTED_MARKS: dict[tuple[str, str], str] = dict(reported_numbers.MARKS)
 MAIN_TABLE_LEGEND = (
     "FPR95 ↓ / AUROC ↑ in %, paper convention, ImageNet-1K as ID. Rows marked *simulated* come from "
     "debiasood's offline world (MiniLM text encoder + synthetic image embeddings), NOT from CLIP; rows marked "
-    "*reported (CLIP ViT-B/16)* are the papers' numbers (SPEC.md section 6): * recalled by third parties, "
+    "*reported (CLIP ViT-B/16)* are the papers' numbers (method reference, Reported numbers): * recalled by "
+    "third parties, "
     "† secondary source, – not recovered. Simulated CSP uses NegLabel's single prompts instead of CSP's prompt "
     "ensembles."
 )
@@ -173,7 +175,7 @@ def main_table_csv(rows: Sequence[Mapping[str, Any]]) -> str:
             line.update({column: math.nan for column in _CSV_COLUMNS[3:-1]})
             line["fpr95"], line["auroc"] = (math.nan if v is None else v for v in numbers[ood])
             mark = REPORTED_MARKS.get((method, ood), "")
-            line["note"] = "SPEC.md section 6" + {"*": "; recalled by third parties, to be confirmed",
+            line["note"] = "method reference, Reported numbers" + {"*": "; recalled by third parties, to be confirmed",
                                                   "†": "; secondary source", "": ""}[mark]
             lines.append(line)
     return render(lines, "csv") + "\n"

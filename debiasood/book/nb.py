@@ -1,12 +1,17 @@
-"""Notebook helpers: parameter validation, recorded numbers, and papermill execution.
+"""Notebook helpers: parameter validation, the SMOKE profile, run costs, tables and recorded numbers.
 
-Every notebook of the book follows one skeleton (see CONVENTIONS.md):
+Every notebook of the book follows one skeleton:
 
-1. a first code cell tagged ``parameters`` with UPPER_SNAKE assignments of literals;
-2. ``nb.check_parameters()`` right after it: papermill only WARNS about unknown parameters, so this makes
-   a misspelled or mistyped parameter an error;
-3. ``nb.record(name, value)`` for each key number (a myst-nb glue, so prose quotes it as ``{glue:text}``);
-4. ``nb.finish([...names])`` at the end: fails if a number is missing or not finite.
+1. a Markdown cell with the H1 title, the one-sentence claim, the page's run cost
+   (``{glue:md}`run_cost:myst```, glued by :func:`glue_run_cost`) and an overview;
+2. a short Markdown cell introducing the knobs to change, then the first code cell, tagged ``parameters``,
+   with UPPER_SNAKE assignments of literals;
+3. a cell tagged ``hide-input`` right after it:
+   ``globals().update(nb.check_parameters(smoke={...}))`` and ``nb.glue_run_cost("<stem>")``. papermill
+   only WARNS about unknown parameters, so this makes a misspelled or mistyped parameter an error, and it
+   applies the SMOKE profile out of the reader's way;
+4. ``nb.record(name, value)`` for each key number (a myst-nb glue, so prose quotes it as ``{glue:text}``);
+5. ``nb.finish([...names])`` at the end: fails if a number is missing or not finite.
 
 :func:`read_records` reads the numbers back from an executed notebook, for the tests.
 """
@@ -17,10 +22,48 @@ import ast
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _RECORDED: dict[str, Any] = {}
+
+#: The glue key of the run-cost line (a Markdown glue, not a recorded number).
+RUN_COST_KEY = "run_cost"
+
+
+@dataclass(frozen=True)
+class RunCost:
+    """What one notebook costs at its default parameters: wall minutes warm and cold, and what it needs."""
+
+    warm_minutes: float  # the feature store already holds every feature the page reads
+    cold_minutes: float  # an empty feature store ($DEBIASOOD_CACHE): the page computes its features first
+    needs: str  # Markdown: what the run reads or computes besides the package
+
+
+#: Where and how :data:`RUN_COSTS` were measured (shown on every page with the numbers).
+RUN_COSTS_MEASURED = "PLACEHOLDER"
+
+_STORE = ("the feature store (`$DEBIASOOD_CACHE`; cold, MiniLM first embeds the 57,493-word DNM corpus, CSP's "
+          "phrases and the ID prompts on the CPU)")
+
+#: Wall time of each notebook at its default parameters, executed alone with
+#: ``python -m debiasood.book.run_notebooks`` (cold: with ``DEBIASOOD_CACHE`` pointing at an empty folder).
+#: Measured, not estimated: see :data:`RUN_COSTS_MEASURED`. Every page prints its line (:func:`glue_run_cost`).
+RUN_COSTS: dict[str, RunCost] = {
+    "01_false_negatives": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "02_debiasing_derivation": RunCost(math.nan, math.nan, "nothing but the CPU: the toy world is generated "
+                                                           "(no model, no feature store)"),
+    "03_main_benchmark": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "04_ablations": RunCost(math.nan, math.nan, f"{_STORE} and MiniLM embeddings of the `full` and common-words "
+                                                "corpora, WordNet 3.0; no GPU, no network"),
+    "05_held_out_generalisation": RunCost(math.nan, math.nan, f"{_STORE} and MiniLM embeddings of the transfer "
+                                                              "label sets, WordNet 3.0; no GPU, no network"),
+    "06_your_own_data": RunCost(math.nan, math.nan, "open_clip's tiny architecture with random weights (nothing "
+                                                    "is downloaded), generated images, the feature store; no GPU"),
+    "07_simulated_world": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+}
+
 
 # papermill starts the cell it injects with this comment.
 _PAPERMILL_MARKER = "# Parameters"
@@ -58,11 +101,15 @@ def validate_overrides(defaults: Mapping[str, Any], overrides: Mapping[str, Any]
                              f"like its default {defaults[name]!r}")
 
 
-def check_parameters(history: list[str] | None = None) -> dict[str, Any]:
-    """Validate papermill's injected parameters against the notebook's parameters cell.
+def check_parameters(history: list[str] | None = None, *, smoke: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Validate papermill's injected parameters against the notebook's parameters cell; apply the SMOKE profile.
 
     Reads IPython's input history (``In``): the first executed cell is the parameters cell, and the cell
-    papermill injects starts with ``# Parameters``. Returns the effective parameters.
+    papermill injects starts with ``# Parameters``. ``smoke`` is the notebook's quick profile: the values that
+    replace the defaults when the effective ``SMOKE`` is true. It is checked like an override (every name a
+    parameter, every value of its default's type), and a parameter injected explicitly wins over it, so
+    ``-p SMOKE True -p SEED 3`` runs the quick profile with seed 3. Returns the effective parameters; a
+    notebook applies them with ``globals().update(...)``.
     """
     if history is None:
         from IPython import get_ipython
@@ -78,7 +125,56 @@ def check_parameters(history: list[str] | None = None) -> dict[str, Any]:
     injected = [c for c in cells[1:] if c.lstrip().startswith(_PAPERMILL_MARKER)]
     overrides = _literal_assignments(injected[-1], "injected parameters") if injected else {}
     validate_overrides(defaults, overrides)
-    return {**defaults, **overrides}
+    effective = {**defaults, **overrides}
+    if smoke:
+        if "SMOKE" not in defaults:
+            raise ValueError("check_parameters(smoke=...) needs a SMOKE parameter in the parameters cell")
+        try:
+            validate_overrides(defaults, smoke)
+        except ValueError as error:
+            raise ValueError(f"the smoke profile is invalid: {error}") from error
+        if effective["SMOKE"]:
+            effective.update({name: value for name, value in smoke.items() if name not in overrides})
+    return effective
+
+
+def run_cost_line(stem: str) -> str:
+    """The Markdown line that says what the notebook ``stem`` costs to run (from :data:`RUN_COSTS`)."""
+    if stem not in RUN_COSTS:
+        raise KeyError(f"no measured run cost for notebook {stem!r}: measure it (see README, build times) and "
+                       f"add it to debiasood.book.nb.RUN_COSTS (known: {sorted(RUN_COSTS)})")
+    cost = RUN_COSTS[stem]
+    return (f"**What it costs to run.** At the default parameters: {cost.warm_minutes:.1f} min with a warm feature "
+            f"store, {cost.cold_minutes:.1f} min cold ({RUN_COSTS_MEASURED}). Needs {cost.needs}. "
+            "`SMOKE = True` runs in under a minute.")
+
+
+def glue_run_cost(stem: str) -> str:
+    """Glue the run-cost line of notebook ``stem`` for its header (``{glue:md}`run_cost:myst```); return it."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    line = run_cost_line(stem)
+    glue(RUN_COST_KEY, Markdown(line), display=False)
+    return line
+
+
+def table(markdown: Any, caption: str) -> Any:
+    """A Markdown table under a numbered caption (a MyST ``{table}`` directive), as an IPython Markdown object.
+
+    ``markdown`` is one pipe table (a string, or an IPython ``Markdown`` object). The caption should say which
+    world and which model the numbers come from; the notebooks render text/markdown outputs as MyST
+    (``nb_render_markdown_format: myst`` in ``_config.yml``), so the directive becomes an HTML table.
+    """
+    from IPython.display import Markdown
+
+    text = str(getattr(markdown, "data", markdown)).strip()
+    lines = text.splitlines()
+    if len(lines) < 2 or not all(line.startswith("|") for line in lines) or "---" not in lines[1]:
+        raise ValueError(f"table() needs one Markdown pipe table (header, |---| line, rows), got {text[:80]!r}")
+    if not caption.strip() or "\n" in caption:
+        raise ValueError("table() needs a one-line caption naming the world and the model")
+    return Markdown(f"```{{table}} {caption.strip()}\n{text}\n```")
 
 
 def record(name: str, value: Any) -> Any:
@@ -112,7 +208,7 @@ def read_records(executed_notebook: str | Path) -> dict[str, Any]:
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             scrapbook = output.get("metadata", {}).get("scrapbook", {})
-            if "name" in scrapbook:
+            if "name" in scrapbook and scrapbook["name"] != RUN_COST_KEY:
                 # glue(..., display=False) stores its text under "application/papermill.record/text/plain".
                 text = output["data"][scrapbook.get("mime_prefix", "") + "text/plain"]
                 records[scrapbook["name"]] = ast.literal_eval(text)

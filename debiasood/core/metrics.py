@@ -3,7 +3,7 @@
 Scores are ID-confidences: HIGHER = MORE IN-DISTRIBUTION (as every score in :mod:`debiasood.core.scores`).
 
 Two conventions exist in this literature and give different numbers from the same scores, so each result
-names the one it uses (SPEC.md section 4):
+names the one it uses (the book's method reference, 'Metric conventions'):
 
 ``"paper"`` (MCM, NegLabel, CSP, DNM; the default)
     ID is the positive class. FPR95 = share of OOD samples accepted at the threshold whose ID recall is

@@ -1,8 +1,8 @@
 """False-negative ground truth: which corpus words are really ID labels in disguise.
 
-DNM's premise (SPEC.md section 3) is that some mined "negative" labels are ID-like. Because ImageNet wnids
-are WordNet 3.0 synsets and every corpus word keeps its synset, that can be checked exactly. Each corpus
-word gets ONE relation to the ID synsets, the first that holds in this order:
+DNM's premise (the book's method reference, 'DNM: the model') is that some mined "negative" labels are
+ID-like. Because ImageNet wnids are WordNet 3.0 synsets and every corpus word keeps its synset, that can be
+checked exactly. Each corpus word gets ONE relation to the ID synsets, the first that holds in this order:
 
 - ``lemma``: the word's synset IS an ID synset, or the word equals a lemma name of an ID synset (lowercased,
   underscores to spaces), whatever its own synset: 'tabby' (an adjective in the corpus, tabby.s.01) names

@@ -10,7 +10,7 @@ ImageNet family (wnids are WordNet 3.0 noun offsets, see :mod:`debiasood.data.wo
   (``IMAGENET_CLASSNAMES``), the names CLIP-based OOD papers (MCM, NegLabel, CSP, DNM) prompt with. The
   package's "clean" names differ from CLIP's in 17 classes and WordNet's original names are less
   prompt-friendly; both are available through :func:`imagenet1k_label_set`.
-- ``imagenet10``, ``imagenet20``: MCM's hard-OOD pair (Ming et al., NeurIPS 2022), wnids as in SPEC.md and
+- ``imagenet10``, ``imagenet20``: MCM's hard-OOD pair (Ming et al., NeurIPS 2022), wnids as in the method reference and
   MCM's data/ImageNet10|20/class_list.txt; ``imagenet100``: MCM's data/ImageNet100/class_list.txt. Names
   are the ImageNet-1K names of those wnids, in sorted-wnid order (the order torchvision's ImageFolder gives).
 

@@ -1,6 +1,7 @@
 """The offline semantic world: a simulated vision-language model with a REAL text encoder and SYNTHETIC images.
 
-Purpose. The zero-shot OOD benchmark (ImageNet-1K ID vs iNaturalist, SUN, Places, Textures; SPEC.md section 5)
+Purpose. The zero-shot OOD benchmark (ImageNet-1K ID vs iNaturalist, SUN, Places, Textures; see
+the book's method reference, 'Benchmarks')
 needs CLIP image embeddings that an offline machine does not have. This world keeps the text side real (any
 :class:`debiasood.data.encoders.base.Encoder`, by default MiniLM all-MiniLM-L6-v2, 384-d) and generates image
 embeddings for any label set from the text embeddings of its concept names. Everything it produces is
@@ -38,7 +39,8 @@ their reported averages with a zero-shot top-1 in CLIP's range.
 
 Parameters (:class:`WorldParams`): ``noise`` is fixed (1.0); ``confusion`` is fitted to a zero-shot top-1 of
 66% (real CLIP ViT-B/16: about 64-68%); ``align_min`` and ``overlap`` are fitted to the two reported anchors,
-MCM average FPR95 = 42.74 and NegLabel average FPR95 = 25.40 (paper convention, SPEC.md section 6), by
+MCM average FPR95 = 42.74 and NegLabel average FPR95 = 25.40 (paper convention;
+the book's method reference, 'Reported numbers'), by
 :func:`calibrate`. CSP's reported average (17.51) is NOT used: it is a held-out prediction. Per-set numbers
 are not fitted; the per-set ordering is what the semantics of the text encoder give (with MiniLM, Textures
 comes out easier than reported: see :data:`FITTED_MINILM`).
@@ -96,7 +98,7 @@ CAPTION_TEMPLATES: tuple[str, ...] = (
 ID_SET = "imagenet1k"
 OOD_SETS: tuple[str, ...] = ("inaturalist", "sun", "places", "textures")
 
-#: Sizes of the real benchmark (SPEC.md section 5) and a smoke size for quick runs.
+#: Sizes of the real benchmark (the book's method reference, 'Benchmarks') and a smoke size for quick runs.
 BENCHMARK_SIZES: dict[str, int] = {"imagenet1k": 50_000, "inaturalist": 10_000, "sun": 10_000, "places": 10_000,
                                    "textures": 5_640}
 SMOKE_SIZES: dict[str, int] = {"imagenet1k": 2_000, "inaturalist": 400, "sun": 400, "places": 400, "textures": 400}

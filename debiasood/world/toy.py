@@ -1,8 +1,9 @@
 """A seeded toy vision-language world in which every mined label is KNOWN to be a true or a false negative.
 
 Real corpora never say which mined "negative" labels actually name an ID concept, so the debiasing identity
-of DNM (SPEC.md section 3) cannot be checked on CLIP directly. This module builds the smallest world in which
-it can: unit vectors in R^D that play the role of CLIP's image and text embeddings, with the truth attached.
+of DNM (method reference: DNM, the model) cannot be checked on CLIP directly. This module builds the smallest
+world in which it can: unit vectors in R^D that play the role of CLIP's image and text embeddings, with the
+truth attached.
 
 Generative model (every vector is L2-normalised; ``xi`` is fresh noise ~ N(0, I_D / D) for every vector):
 
