@@ -31,19 +31,6 @@ def unit(rng, n, d=8):
 # ---------------------------------------------------------------- selections and their audit
 
 
-def test_random_selection_keeps_counts_per_part_of_speech_and_is_seeded():
-    pos = ["noun"] * 30 + ["adj"] * 10
-    picked = fns.random_selection(pos, {"noun": 7, "adj": 3}, seed=5)
-    assert fns.counts_by_part(pos, picked) == {"noun": 7, "adj": 3}
-    assert len(set(picked.tolist())) == 10
-    assert np.array_equal(picked, fns.random_selection(pos, {"noun": 7, "adj": 3}, seed=5))
-    assert not np.array_equal(picked, fns.random_selection(pos, {"noun": 7, "adj": 3}, seed=6))
-    with pytest.raises(ValueError, match=r"counts\['adj'\] = 11 exceeds"):
-        fns.random_selection(pos, {"adj": 11}, seed=0)
-    with pytest.raises(ValueError, match="seed"):
-        fns.random_selection(pos, {"adj": 1}, seed=-1)
-
-
 def test_audit_selection_counts_relations_like_a_loop():
     relations = [NONE, LEMMA, HYPONYM, NONE, HYPERNYM, HYPERNYM, NONE, LEMMA]
     audit = fake_audit(relations)

@@ -32,6 +32,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from debiasood.core.checks import check_fraction, check_int
+from debiasood.core.controls import counts_by_part as counts_by_part  # re-exported for the chapter
+from debiasood.core.controls import random_negatives
 from debiasood.core.evaluation import SCORES, ScoreSettings
 from debiasood.core.metrics import average_metrics, ood_metrics
 from debiasood.data.audit import RELATIONS, FalseNegativeAudit, audit_false_negatives
@@ -55,25 +57,8 @@ def _check_indices(name: str, indices: np.ndarray | Sequence[int], size: int) ->
     return array.astype(np.int64)
 
 
-def random_selection(parts_of_speech: Sequence[str], counts: Mapping[str, int], seed: int) -> np.ndarray:
-    """``counts[pos]`` indices drawn uniformly without replacement among the words of each part of speech."""
-    check_int("seed", seed, minimum=0)
-    pos = np.asarray(parts_of_speech)
-    rng = np.random.default_rng(seed)
-    chosen = []
-    for part, count in counts.items():
-        members = np.flatnonzero(pos == part)
-        check_int(f"counts[{part!r}]", count, minimum=0)
-        if count > len(members):
-            raise ValueError(f"counts[{part!r}] = {count} exceeds the {len(members)} words of that part of speech")
-        chosen.append(rng.choice(members, size=count, replace=False))
-    return np.concatenate(chosen).astype(np.int64)
-
-
-def counts_by_part(parts_of_speech: Sequence[str], indices: np.ndarray) -> dict[str, int]:
-    """Number of selected words per part of speech, e.g. ``{'noun': 10682, 'adj': 1436}``."""
-    picked = np.asarray(parts_of_speech)[np.asarray(indices)]
-    return {part: int((picked == part).sum()) for part in dict.fromkeys(parts_of_speech)}
+#: The random control of a selection (same size and part-of-speech split), from the core.
+random_selection = random_negatives
 
 
 @dataclass(frozen=True)
