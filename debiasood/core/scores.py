@@ -644,7 +644,8 @@ def negrefine_components(
     :math:`P_k(x)` the ``k_pos`` ID labels and :math:`N_k(x)` the ``k_neg`` negatives most similar to x,
     :math:`t_n` the negative's embedding (``neg_text_features``) and :math:`t_{p\wedge n}` the embedding of the
     text ``"{p} and {n}"`` (:func:`negrefine_pair_text`). Defaults are the official ones (``src/clip_ood.py``,
-    ``detection_score``): w = 2, k_neg = 5, k_pos = min(5, K), T = 0.01 (the code's factor 100), G = 100.
+    ``detection_score``): w = 2, k_neg = 5, k_pos = min(5, K), T = 0.01 (the code's factor 100), G = 100. The
+    book's method reference, ``method-negrefine``, has the formula and NegRefine's reported numbers.
 
     ``encode_pair_texts`` is a :class:`PairFeatureCache`, or a callable from a list of strings to embeddings,
     which is wrapped in a fresh cache with CSP's 8 noun templates and a raw mean (the official embedding). The

@@ -1,7 +1,7 @@
 r"""τ, DNM's share of TRUE negatives among the mined labels: the official settings and two estimates from data.
 
-DNM models the mined labels as a mixture :math:`P_{wild} = \tau P_{neg} + (1-\tau) P_{pos}` (method reference,
-section "DNM's model") and corrects NegLabel's score with a hand-set τ. The official code sets it per setting
+DNM models the mined labels as a mixture :math:`P_{wild} = \tau P_{neg} + (1-\tau) P_{pos}` (the book's method
+reference, ``method-dnm-model``) and corrects NegLabel's score with a hand-set τ. The official code sets it per setting
 (:func:`official_tau`). Two ways to estimate it instead, both returning a :class:`TauEstimate` with a bootstrap
 percentile interval:
 
@@ -58,8 +58,9 @@ _OFF_KEYS = {_key(name) for name in OFFICIAL_TAU_OFF_ID_SETS}
 
 
 def official_tau(backbone: str, id_set: str = "imagenet1k") -> float:
-    """τ as the official DNM code sets it: 0.5 for ViT-B/16, ViT-L/14 and RN50; 0.12 for ViT-B/32 and
-    ViT-L/14@336px; 1.0 (no debiasing) with ImageNet-A, -R, -V2 or -Sketch as the ID set, whatever the backbone.
+    """τ as the official DNM code sets it (the book's method reference, ``method-official-settings``):
+    0.5 for ViT-B/16, ViT-L/14 and RN50; 0.12 for ViT-B/32 and ViT-L/14@336px; 1.0 (no debiasing) with
+    ImageNet-A, -R, -V2 or -Sketch as the ID set, whatever the backbone.
 
     Names are matched ignoring case and punctuation, so open_clip's 'ViT-B-16' and 'ViT-L-14-336' work. The
     official code states no other rule, so any other ID set gets the backbone's value.

@@ -4,7 +4,8 @@ A filter is a function ``(corpus, label_set) -> FilterResult``; ``result.keep`` 
 corpus word, in corpus order. It is applied before mining, so a mining rule's quotas count the words that remain
 (``result.subset(corpus)`` and ``features[result.rows]`` give the filtered corpus and its feature rows).
 
-Two filters, both offline (the method reference, section "False negatives", says why false negatives matter):
+Two filters, both offline (the book's method reference, ``method-false-negatives``, says why false negatives
+matter; ``method-negrefine`` describes NegRefine's filter):
 
 - :func:`wordnet_filter`: drops the words the WordNet false-negative audit
   (:func:`debiasood.data.audit.audit_false_negatives`) relates to an ID class: ``lemma`` (the word names an ID
