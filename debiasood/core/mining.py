@@ -39,7 +39,7 @@ from debiasood.core.prompts import fill
 NOUN, ADJECTIVE = "noun", "adj"
 PARTS_OF_SPEECH = (NOUN, ADJECTIVE)
 
-# Official DNM quotas (fraction of each part of speech kept) and k, per backbone (SPEC.md section 3).
+# Official DNM quotas (fraction of each part of speech kept) and k, per backbone (method reference: Official settings).
 DNM_QUOTAS = {
     "ViT-B/16": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),
     "ViT-L/14": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),

@@ -1,6 +1,6 @@
 """Label corpora: the "wild" candidate words that negative labels are mined from, built from WordNet 3.0.
 
-The rule (SPEC.md section 3), shared by NegLabel, CSP and DNM's official word lists: ONE word per synset, the
+The rule (method reference: corpora), shared by NegLabel, CSP and DNM's official word lists: ONE word per synset, the
 synset's first lemma name, lowercased, underscores turned into spaces. Satellite adjectives ('s') count as
 adjectives. Each word keeps its part of speech ("noun"/"adj"), its synset name (e.g. 'tabby.n.01') and its
 lexicographer file, which the false-negative audit and the ablations need.
@@ -27,7 +27,7 @@ neglabel  70,794  56,788  14,006
 dnm       57,493  46,446  11,047
 ========  ======  ======  ======
 
-The official DNM corpus has 56,620 words; the first-lemma rule gives 57,493 (873 more, 1.5%). SPEC.md records
+The official DNM corpus has 56,620 words; the first-lemma rule gives 57,493 (873 more, 1.5%). The method reference has
 the comparison with the official files: Jaccard 0.978 over the whole DNM corpus and 0.96-1.00 per noun file,
 with adj.all differing most (the regenerated list keeps most satellite adjectives). The difference is not the
 de-duplication order (sorting only decides WHICH file keeps a shared word, not how many words survive) but the

@@ -8,7 +8,7 @@ Layouts, and where each comes from:
   path then file name. Image files are recognised by torchvision's extensions (:data:`IMAGE_EXTENSIONS`),
   case-insensitively. Hidden files and folders (``.DS_Store``, macOS ``._x.jpg`` resource forks,
   ``.ipynb_checkpoints``) are left out, unlike torchvision: they are never images of the dataset.
-- The MOS OOD benchmark (Huang & Li, CVPR 2021; SPEC.md section 5), under one root as the official code's
+- The MOS OOD benchmark (Huang & Li, CVPR 2021; method reference: Benchmarks), under one root as the official code's
   ``set_ood_loader_ImageNet`` reads it: ``iNaturalist/``, ``SUN/``, ``Places/`` and Textures (DTD, Cimpoi et
   al. 2014) as ``dtd/images/<class>/``. The first three are distributed as one folder of images (usually
   ``iNaturalist/images/*.jpg``, i.e. one "class" for ImageFolder); both a flat folder of images and a folder of
