@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from debiasood import neglabel_score, ood_metrics, partition_negatives
-from debiasood.core.evaluation import SCORES, ScoreSettings, evaluate_scores
+from debiasood.core.evaluation import SCORE_CONTEXT, SCORES, ScoreSettings, evaluate_scores
+
+PLAIN_SCORES = [name for name in SCORES if name not in SCORE_CONTEXT]  # scores that need no context
 
 
 def unit(rng, n, d):
@@ -27,14 +29,14 @@ def world():
 def test_rows_match_the_functions_they_wrap(world):
     id_images, ood, id_text, neg_text = world
     settings = ScoreSettings(num_groups=10, temperature=0.05, seed=3)
-    rows = evaluate_scores(id_images, ood, id_text, neg_text, scores=list(SCORES), settings=settings)
-    assert [(r["score"], r["ood"]) for r in rows] == [(s, o) for s in SCORES for o in ("a", "b", "average")]
+    rows = evaluate_scores(id_images, ood, id_text, neg_text, scores=PLAIN_SCORES, settings=settings)
+    assert [(r["score"], r["ood"]) for r in rows] == [(s, o) for s in PLAIN_SCORES for o in ("a", "b", "average")]
     groups = partition_negatives(200, 10, seed=3)
     expected = ood_metrics(neglabel_score(id_images, id_text, neg_text, temperature=0.05, groups=groups),
                            neglabel_score(ood["b"], id_text, neg_text, temperature=0.05, groups=groups))
     row = next(r for r in rows if r["score"] == "neglabel" and r["ood"] == "b")
     assert {k: row[k] for k in expected} == expected
-    for name in SCORES:
+    for name in PLAIN_SCORES:
         a, b, avg = (r for r in rows if r["score"] == name)
         assert avg["auroc"] == pytest.approx((a["auroc"] + b["auroc"]) / 2)
         assert a["auroc"] > 65, name  # far above chance (50) for every score
@@ -99,3 +101,29 @@ def test_mcm_needs_no_negatives(world):
 def test_bad_settings(kwargs):
     with pytest.raises(ValueError):
         ScoreSettings(**kwargs)
+
+
+def test_a_score_with_context_gets_it_and_only_it(world):
+    from debiasood.core.evaluation import MethodInput, evaluate
+    from debiasood.core.scores import PairFeatureCache, negrefine_score
+
+    id_images, ood, id_text, neg_text = world
+    table = np.random.default_rng(7).normal(size=(64, 16))
+
+    def encode(texts):  # a stand-in text encoder: a fixed random embedding per hashed text
+        return np.stack([table[sum(map(ord, t)) % 64] for t in texts])
+
+    settings = ScoreSettings(num_groups=10)
+    id_labels, neg_labels = [f"class {i}" for i in range(30)], [f"neg {j}" for j in range(200)]
+    cache = PairFeatureCache(encode, templates=None)
+    context = {"id_labels": id_labels, "neg_labels": neg_labels, "encode_pair_texts": cache}
+    result = evaluate({"id": id_images, **ood}, "id", {"negrefine": MethodInput("negrefine", id_text, neg_text,
+                                                                                 context)}, settings=settings)
+    expected = negrefine_score(ood["a"], id_text, neg_text, id_labels=id_labels, neg_labels=neg_labels,
+                               encode_pair_texts=PairFeatureCache(encode, templates=None),
+                               groups=settings.groups(200))
+    np.testing.assert_allclose(result.scores["negrefine"]["a"], np.asarray(expected), rtol=1e-6)
+    with pytest.raises(ValueError, match="needs the context"):
+        evaluate({"id": id_images, **ood}, "id", {"n": MethodInput("negrefine", id_text, neg_text)})
+    with pytest.raises(ValueError, match="needs the context none"):
+        evaluate({"id": id_images, **ood}, "id", {"n": MethodInput("neglabel", id_text, neg_text, context)})

@@ -42,6 +42,7 @@ from debiasood.core.scores import (
     dnm_score,
     mcm_score,
     neglabel_score,
+    negrefine_score,
 )
 
 _DENSITY_QUOTAS, _DENSITY_K = DNM_QUOTAS["ViT-B/16"]
@@ -118,7 +119,7 @@ class Settings:
 
 ScoreSettings = Settings  # the name the chapters used before the settings types were merged
 
-ScoreFunction = Callable[[ArrayLike, ArrayLike, ArrayLike, Settings], ArrayLike]
+ScoreFunction = Callable[..., ArrayLike]
 
 SCORES: dict[str, ScoreFunction] = {
     "mcm": lambda images, id_text, _neg, s: mcm_score(images, id_text, temperature=s.mcm_temperature),
@@ -129,8 +130,15 @@ SCORES: dict[str, ScoreFunction] = {
     "dnm-official": lambda images, id_text, neg, s: dnm_score(
         images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg)),
         clamp=False, official_scale=True),
+    "negrefine": lambda images, id_text, neg, s, **context: negrefine_score(
+        images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg)), **context),
 }
-"""Score functions by name. ``dnm`` is the clamped (safe) form; ``dnm-official`` the official arithmetic."""
+"""Score functions ``(images, id_text, neg_text, settings, **context) -> scores`` by name. ``dnm`` is the clamped
+(safe) form; ``dnm-official`` the official arithmetic; ``negrefine`` needs a context: ``id_labels``,
+``neg_labels`` and ``encode_pair_texts`` (its multi-matching part embeds "{p} and {n}" texts at test time)."""
+
+#: The context each score needs beyond (images, id_text, neg_text, settings).
+SCORE_CONTEXT: dict[str, tuple[str, ...]] = {"negrefine": ("id_labels", "neg_labels", "encode_pair_texts")}
 
 
 def _as_numpy(scores: ArrayLike) -> np.ndarray:
@@ -143,10 +151,15 @@ def _check_score(name: str) -> None:
 
 
 def score_sets(images: Mapping[str, ArrayLike], id_text: ArrayLike, neg_text: ArrayLike | None, score: str,
-               settings: Settings | None = None) -> dict[str, np.ndarray]:
-    """One score on every named image set, in ONE call (so the partition and input checks are shared)."""
+               settings: Settings | None = None, context: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
+    """One score on every named image set, in ONE call (so the partition, the input checks and a score's caches,
+    e.g. NegRefine's pair texts, are shared by the ID set and every OOD set)."""
     settings = Settings() if settings is None else settings
     _check_score(score)
+    context = dict(context or {})
+    needed = SCORE_CONTEXT.get(score, ())
+    if sorted(context) != sorted(needed):
+        raise ValueError(f"score {score!r} needs the context {list(needed) or 'none'}, got {sorted(context) or 'none'}")
     if not images:
         raise ValueError("images is empty: pass {set_name: image_features}")
     if neg_text is None and score != "mcm":
@@ -154,7 +167,7 @@ def score_sets(images: Mapping[str, ArrayLike], id_text: ArrayLike, neg_text: Ar
     names = list(images)
     arrays = [images[name] for name in names]
     stacked = np.concatenate([np.asarray(_as_numpy(a)) for a in arrays]) if len(arrays) > 1 else arrays[0]
-    scores = _as_numpy(SCORES[score](stacked, id_text, neg_text, settings))
+    scores = _as_numpy(SCORES[score](stacked, id_text, neg_text, settings, **context))
     return dict(zip(names, np.split(scores, np.cumsum([len(a) for a in arrays])[:-1]), strict=True))
 
 
@@ -239,11 +252,13 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class MethodInput:
-    """What one method scores with: a score of :data:`SCORES`, the ID label features, the negatives (or None)."""
+    """What one method scores with: a score of :data:`SCORES`, the ID label features, the negatives (or None),
+    and the score's context (:data:`SCORE_CONTEXT`)."""
 
     score: str
     id_text: ArrayLike
     neg_text: ArrayLike | None = None
+    context: Mapping[str, object] | None = None
 
 
 def evaluate(images: Mapping[str, ArrayLike], id_set: str, methods: Mapping[str, MethodInput], *,
@@ -263,7 +278,7 @@ def evaluate(images: Mapping[str, ArrayLike], id_set: str, methods: Mapping[str,
         raise ValueError("methods is empty: pass {method_name: MethodInput(score, id_text, neg_text)}")
     result = Evaluation(id_set, ood_sets, label=label, convention=settings.convention)
     for method, spec in methods.items():
-        result.add(method, score_sets(images, spec.id_text, spec.neg_text, spec.score, settings))
+        result.add(method, score_sets(images, spec.id_text, spec.neg_text, spec.score, settings, spec.context))
     return result
 
 

@@ -8,7 +8,11 @@ method             negatives                                 score
 ``csp``            CSP's rule on CSP's pool                 NegLabel's grouped score
 ``dnm``            DNM's density selection                  DNM, clamped (the project's safe form)
 ``dnm-official``   DNM's density selection                  DNM, the official arithmetic
+``negrefine``      CSP's rule on CSP's pool                 NegRefine's (NegLabel's + 2 x multi-matching)
 =================  =======================================  ========================================
+
+NegRefine's own negatives are CSP's after its LLM filter; with the project's filters
+(:mod:`debiasood.data.filters`) applied to the corpus first, ``negrefine`` scores the filtered CSP selection.
 
 :func:`mine` runs a rule on a text side given as arrays, with the knobs of one
 :class:`debiasood.core.evaluation.Settings`. Adding a method means one line in :data:`METHODS` (and, for a new
@@ -53,6 +57,7 @@ METHODS: dict[str, Method] = {
     "csp": Method("csp", "neglabel"),
     "dnm": Method("density", "dnm"),
     "dnm-official": Method("density", "dnm-official"),
+    "negrefine": Method("csp", "negrefine"),
 }
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 from debiasood.core.checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_labels, check_matrix
-from debiasood.core.prompts import fill
+from debiasood.core.prompts import CSP_SUPERCLASS_WORDS, fill
 
 NOUN, ADJECTIVE = "noun", "adj"
 PARTS_OF_SPEECH = (NOUN, ADJECTIVE)
@@ -48,10 +48,6 @@ DNM_QUOTAS = {
 NEGLABEL_FRACTION = 0.15
 NEGLABEL_PERCENTILE = 0.95
 CSP_MAX_ID_SIMILARITY = 0.95
-CSP_SUPERCLASS_WORDS = (
-    "environment", "space", "object", "scene", "place", "item", "area", "view",
-    "thing", "pattern", "structure", "landscape", "vista", "creature",
-)
 
 # Rows of the candidate matrix handled per similarity block: 2**24 float32 values = 64 MiB per block.
 _BLOCK_ELEMENTS = 2**24

@@ -16,7 +16,7 @@ Sources:
   Models", NeurIPS 2024. Official code: github.com/MengyuanChen21/NeurIPS2024-CSP,
   ``mmcls/models/classifiers/class_names.py`` at commit 252d4d53 (``preset_noun_prompt_templates``,
   ``preset_adj_prompt_templates``, ``preset_noun_prompt_templates_for_sketch``); the superclass words of the
-  adjective phrases are :data:`debiasood.core.mining.CSP_SUPERCLASS_WORDS`.
+  adjective phrases are :data:`CSP_SUPERCLASS_WORDS`.
 - CLIP: Radford et al., "Learning Transferable Visual Models From Natural Language Supervision", ICML 2021;
   the 80 ImageNet templates of github.com/openai/CLIP ``notebooks/Prompt_Engineering_for_ImageNet.ipynb``,
   as open_clip 3.3.0 ships them (``open_clip.OPENAI_IMAGENET_TEMPLATES``, callables there). They are copied
@@ -169,3 +169,10 @@ def fill(template: str, label: str) -> str:
     if not isinstance(label, str):
         raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
     return check_template(template).format(label)
+
+
+CSP_SUPERCLASS_WORDS: tuple[str, ...] = (
+    "environment", "space", "object", "scene", "place", "item", "area", "view",
+    "thing", "pattern", "structure", "landscape", "vista", "creature",
+)
+"""CSP's superclass words: each adjective of the pool becomes "adjective + one of these" (seeded draw)."""

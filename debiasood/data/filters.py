@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from debiasood.core.prompts import CSP_SUPERCLASS_WORDS
 from debiasood.data.audit import RELATIONS, audit_false_negatives
 from debiasood.data.corpora import ADJECTIVE, NOUN, LabelCorpus
 from debiasood.data.label_sets import LabelSet
@@ -208,7 +209,6 @@ def match_key(word: str) -> str:
 
 def _adjective_stem(key: str) -> str:
     """A CSP phrase's adjective: the key without its final superclass word (the key itself if it has none)."""
-    from debiasood.core.mining import CSP_SUPERCLASS_WORDS  # mining imports torch; a word list needs none
 
     head, _, last = key.rpartition(" ")
     return head if head and last in CSP_SUPERCLASS_WORDS else key

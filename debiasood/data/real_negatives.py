@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from debiasood.core.prompts import CSP_SUPERCLASS_WORDS
 from debiasood.data.corpora import ADJECTIVE, NOUN, LabelCorpus
 
 REAL_SELECTIONS = ("neglabel", "csp", "negrefine")
@@ -180,7 +181,6 @@ def _neglabel() -> RealSelection:
 
 def _csp_style(name: str) -> RealSelection:
     """Nouns as published; adjective phrases split into phrase and adjective (the last word is CSP's superclass)."""
-    from debiasood.core.mining import CSP_SUPERCLASS_WORDS  # imports torch: only needed here
 
     noun_file, adj_file = _FILES[name]
     nouns = _lines(noun_file)
