@@ -225,10 +225,12 @@ class FeatureBundle:
         return np.asarray(source)[rows]
 
     def evaluate(self, methods: Sequence[str], settings: Settings | None = None, *,
-                 sets: Sequence[str] | None = None) -> Evaluation:
+                 sets: Sequence[str] | None = None, encode_pair_texts: Any = None) -> Evaluation:
         """Score the image sets (the ID set and ``sets``, default every OOD set) with each method of
         :data:`debiasood.core.methods.METHODS`: one :class:`debiasood.core.evaluation.Evaluation`, labelled
-        with this bundle's provenance."""
+        with this bundle's provenance. ``negrefine`` needs ``encode_pair_texts``: the text encoder that made
+        this bundle's text side (its "{p} and {n}" texts are embedded at test time; a
+        :class:`debiasood.core.scores.PairFeatureCache` keeps each text once)."""
         settings = Settings() if settings is None else settings
         methods = check_methods(methods)
         sets = list(self.ood_sets if sets is None else sets)
@@ -240,7 +242,16 @@ class FeatureBundle:
             spec = METHODS[method]
             id_text = self.text.id_mcm if spec.id_prompt == "mcm" else self.text.id_neglabel
             negatives = None if spec.rule is None else self.negative_features(spec.rule, settings)
-            inputs[method] = MethodInput(spec.score, id_text, negatives)
+            context = None
+            if spec.score == "negrefine":
+                if encode_pair_texts is None:
+                    raise BundleError(f"method {method!r} needs encode_pair_texts: the text encoder of this "
+                                      f"bundle ({self.label}), for NegRefine's '{{p}} and {{n}}' texts")
+                pool = self.text.csp_pool if spec.rule == "csp" else self.text.corpus
+                rows = self.negatives(spec.rule, settings)
+                context = {"id_labels": list(self.text.id_names), "neg_labels": [pool.words[i] for i in rows],
+                           "encode_pair_texts": encode_pair_texts}
+            inputs[method] = MethodInput(spec.score, id_text, negatives, context)
         images = {name: self.images[name].features for name in (self.id_set, *sets)}
         return evaluate(images, self.id_set, inputs, settings=settings, label=self.label)
 
