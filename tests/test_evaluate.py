@@ -127,3 +127,17 @@ def test_a_score_with_context_gets_it_and_only_it(world):
         evaluate({"id": id_images, **ood}, "id", {"n": MethodInput("negrefine", id_text, neg_text)})
     with pytest.raises(ValueError, match="needs the context none"):
         evaluate({"id": id_images, **ood}, "id", {"n": MethodInput("neglabel", id_text, neg_text, context)})
+
+
+@pytest.mark.parametrize(("backbone", "id_set", "expected"), [
+    ("ViT-B/16", "imagenet1k", (0.5, 100, 0.23, 0.13)),
+    ("ViT-B-32", "imagenet1k", (0.12, 10, 0.25, 0.13)),
+    ("ViT-L-14-336", "imagenet1k", (0.12, 100, 0.25, 0.08)),
+    ("ViT-B/16", "imagenet-r", (1.0, 100, 0.23, 0.13)),
+])
+def test_official_settings_per_backbone_and_id_set(backbone, id_set, expected):
+    settings = ScoreSettings.official(backbone, id_set)
+    assert (settings.tau_neg, settings.k, settings.noun_quota, settings.adj_quota) == expected
+    assert ScoreSettings.official(backbone, id_set, num_groups=10).num_groups == 10
+    with pytest.raises(ValueError, match="no settings for backbone"):
+        ScoreSettings.official("ViT-H-14")

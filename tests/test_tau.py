@@ -31,7 +31,7 @@ def test_official_tau(backbone, id_set, expected):
 
 
 def test_official_tau_refuses_unknown_backbones():
-    with pytest.raises(ValueError, match="sets no τ for backbone 'ViT-H/14'"):
+    with pytest.raises(ValueError, match="has no settings for backbone 'ViT-H/14'"):
         official_tau("ViT-H/14")
     with pytest.raises(TypeError):
         official_tau(16)

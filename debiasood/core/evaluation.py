@@ -35,6 +35,7 @@ from debiasood.core.metrics import (
 )
 from debiasood.core.mining import ADJECTIVE, DNM_QUOTAS, NEGLABEL_FRACTION, NEGLABEL_PERCENTILE, NOUN
 from debiasood.core.partition import partition_negatives
+from debiasood.core.tau import official_backbone, official_tau
 from debiasood.core.scores import (
     DEFAULT_NUM_GROUPS,
     DEFAULT_TAU_NEG,
@@ -103,6 +104,16 @@ class Settings:
         check_fraction("csp_max_id_similarity", self.csp_max_id_similarity)
         if self.convention not in CONVENTIONS:
             raise ValueError(f"convention must be one of {CONVENTIONS}, got {self.convention!r}")
+
+    @classmethod
+    def official(cls, backbone: str = "ViT-B/16", id_set: str = "imagenet1k", **changes: object) -> Settings:
+        """The official code's settings for a backbone and ID set: its tau (0.5, 0.12, or 1.0 with ImageNet-A/-R/
+        -V2/-Sketch as ID; :func:`debiasood.core.tau.official_tau`) and its density quotas and k
+        (:data:`debiasood.core.mining.DNM_QUOTAS`); ``changes`` override any field."""
+        quotas, k = DNM_QUOTAS[official_backbone(backbone)]
+        fields = {"tau_neg": official_tau(backbone, id_set), "k": k, "noun_quota": quotas[NOUN],
+                  "adj_quota": quotas[ADJECTIVE]}
+        return cls(**{**fields, **changes})
 
     def groups(self, num_negatives: int) -> np.ndarray:
         """The seeded partition of ``num_negatives`` mined labels into G groups (one per run)."""

@@ -39,11 +39,14 @@ from debiasood.core.prompts import CSP_SUPERCLASS_WORDS, fill
 NOUN, ADJECTIVE = "noun", "adj"
 PARTS_OF_SPEECH = (NOUN, ADJECTIVE)
 
-# Official DNM quotas (fraction of each part of speech kept) and k, per backbone (method reference: Official settings).
+# Official DNM quotas (fraction of each part of speech kept) and k, per backbone, from the settings block of the
+# official eval_ood_detection.py: B16/L14 active; B32, RN50 and L14_336 as the commented alternatives there.
 DNM_QUOTAS = {
     "ViT-B/16": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),
     "ViT-L/14": ({NOUN: 0.23, ADJECTIVE: 0.13}, 100),
     "ViT-B/32": ({NOUN: 0.25, ADJECTIVE: 0.13}, 10),
+    "RN50": ({NOUN: 0.25, ADJECTIVE: 0.13}, 100),
+    "ViT-L/14@336px": ({NOUN: 0.25, ADJECTIVE: 0.08}, 100),
 }
 NEGLABEL_FRACTION = 0.15
 NEGLABEL_PERCENTILE = 0.95

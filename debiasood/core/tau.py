@@ -57,6 +57,17 @@ _BACKBONE_KEYS = {_key(name): name for name in OFFICIAL_TAU_BY_BACKBONE}
 _OFF_KEYS = {_key(name) for name in OFFICIAL_TAU_OFF_ID_SETS}
 
 
+def official_backbone(backbone: str) -> str:
+    """The official code's name of a backbone ('ViT-B-16' -> 'ViT-B/16', 'ViT-L-14-336' -> 'ViT-L/14@336px')."""
+    if not isinstance(backbone, str):
+        raise TypeError(f"backbone must be a string such as 'ViT-B/16', got {type(backbone).__name__}")
+    name = _BACKBONE_KEYS.get(_key(backbone))
+    if name is None:
+        raise ValueError(f"the official code has no settings for backbone {backbone!r}; known backbones: "
+                         f"{', '.join(OFFICIAL_TAU_BY_BACKBONE)}")
+    return name
+
+
 def official_tau(backbone: str, id_set: str = "imagenet1k") -> float:
     """τ as the official DNM code sets it (the book's method reference, ``method-official-settings``):
     0.5 for ViT-B/16, ViT-L/14 and RN50; 0.12 for ViT-B/32 and ViT-L/14@336px; 1.0 (no debiasing) with
@@ -67,13 +78,8 @@ def official_tau(backbone: str, id_set: str = "imagenet1k") -> float:
     """
     if not isinstance(backbone, str) or not isinstance(id_set, str):
         raise TypeError("backbone and id_set must be strings, e.g. official_tau('ViT-B/16', 'imagenet1k')")
-    if _key(id_set) in _OFF_KEYS:
-        return 1.0
-    name = _BACKBONE_KEYS.get(_key(backbone))
-    if name is None:
-        raise ValueError(f"the official code sets no τ for backbone {backbone!r}; known backbones: "
-                         f"{', '.join(OFFICIAL_TAU_BY_BACKBONE)}")
-    return OFFICIAL_TAU_BY_BACKBONE[name]
+    name = official_backbone(backbone)
+    return 1.0 if _key(id_set) in _OFF_KEYS else OFFICIAL_TAU_BY_BACKBONE[name]
 
 
 @dataclass(frozen=True)
