@@ -164,13 +164,67 @@ def test_class_names_file_both_forms(tmp_path: Path) -> None:
     root = make_tree(tmp_path / "birds", {"n001_blue_jay": 1, "n002_crow": 2})
     plain = tmp_path / "plain.txt"
     plain.write_text("blue jay\n\ncarrion crow\n", encoding="utf-8")
-    assert image_folder_dataset(root, plain).class_names == ("blue jay", "carrion crow")
+    assert image_folder_dataset(root, plain, names_format="lines").class_names == ("blue jay", "carrion crow")
     mapping = tmp_path / "mapping.txt"
     mapping.write_text("n002_crow   carrion crow\nn001_blue_jay blue jay\n", encoding="utf-8")
     dataset = image_folder_dataset(root, mapping, name="my birds")
     assert dataset.class_names == ("blue jay", "carrion crow") and dataset.name == "my birds"
     assert dataset.labels.tolist() == [0, 1, 1]
-    assert image_folder_dataset(root).class_names == ("n001_blue_jay", "n002_crow")
+    assert dataset.class_folders == ("n001_blue_jay", "n002_crow")
+    assert dataset.class_rows() == [{"label": 0, "folder": "n001_blue_jay", "name": "blue jay"},
+                                    {"label": 1, "folder": "n002_crow", "name": "carrion crow"}]
+    plain_folders = image_folder_dataset(root)
+    assert plain_folders.class_names == ("n001_blue_jay", "n002_crow") and plain_folders.class_folders is None
+    assert plain_folders.class_rows()[1] == {"label": 1, "folder": "n002_crow", "name": "n002_crow"}
+
+
+def test_a_misspelt_folder_is_an_error_naming_its_line_never_a_shift(tmp_path: Path) -> None:
+    """The issue's case: one misspelt folder used to switch the parser to 'one name per line', giving every class
+    another line's text."""
+    root = make_tree(tmp_path / "shapes", {"circle": 1, "square": 1, "triangle": 1})
+    names = tmp_path / "n.txt"
+    names.write_text("triangle blue triangle\ncircle red circle\nsquarre green square\n", encoding="utf-8")
+    with pytest.raises(DatasetLayoutError, match=r"line 3: 'squarre green square' does not start with a class "
+                                                 r"folder name \(did you mean 'square'\?\)") as error:
+        image_folder_dataset(root, names)
+    assert "--names-format lines" in str(error.value) and str(names) in str(error.value)
+    # The same three lines read explicitly as one name per line keep the file's order, folder words included.
+    assert image_folder_dataset(root, names, names_format="lines").class_names == (
+        "triangle blue triangle", "circle red circle", "squarre green square")
+
+
+def test_class_names_file_tolerates_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    root = make_tree(tmp_path / "shapes", {"circle": 1, "square": 1})
+    names = tmp_path / "bom.txt"
+    names.write_bytes("\ufeffsquare green square\r\ncircle red circle\r\n".encode())
+    assert image_folder_dataset(root, names).class_names == ("red circle", "green square")
+    lines = tmp_path / "bom_lines.txt"
+    lines.write_bytes("\ufeffred circle\ngreen square\n".encode())
+    assert image_folder_dataset(root, lines, names_format="lines").class_names == ("red circle", "green square")
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("circle caf\xe9\nsquare b\n".encode("latin-1"))
+    with pytest.raises(DatasetLayoutError, match="is not UTF-8 text"):
+        image_folder_dataset(root, latin)
+
+
+def test_folder_names_with_spaces_and_bare_folder_lines(tmp_path: Path) -> None:
+    root = make_tree(tmp_path / "animals", {"red": 1, "red panda": 1, "fox": 1})
+    names = tmp_path / "names.txt"
+    names.write_text("red panda   lesser panda\nred\tred fox\nfox\n", encoding="utf-8")
+    # Longest folder first: 'red panda ...' belongs to 'red panda', not to 'red'; a bare folder keeps its name.
+    assert image_folder_dataset(root, names).class_names == ("fox", "red fox", "lesser panda")
+
+
+def test_duplicate_class_names_are_refused(tmp_path: Path) -> None:
+    root = make_tree(tmp_path / "things", {"a": 1, "b": 1, "c": 1})
+    names = tmp_path / "names.txt"
+    names.write_text("thing\nThing  \nother\n", encoding="utf-8")
+    with pytest.raises(DatasetLayoutError, match="class names must be distinct.*'thing' names folders 'a', 'b'"):
+        image_folder_dataset(root, names, names_format="lines")
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a big  cat\nb Big cat\nc dog\n", encoding="utf-8")
+    with pytest.raises(DatasetLayoutError, match="'big cat' names folders 'a', 'b'"):
+        image_folder_dataset(root, pairs)
 
 
 def test_class_names_file_errors(tmp_path: Path) -> None:
@@ -180,19 +234,38 @@ def test_class_names_file_errors(tmp_path: Path) -> None:
     short = tmp_path / "short.txt"
     short.write_text("only one\n")
     with pytest.raises(DatasetLayoutError, match="has 1 names but there are 2 class folders"):
-        image_folder_dataset(root, short)
+        image_folder_dataset(root, short, names_format="lines")
     partial = tmp_path / "partial.txt"
     partial.write_text("jay Blue Jay\n")
     with pytest.raises(DatasetLayoutError, match="leaves out 'crow'"):
         image_folder_dataset(root, partial)
     twice = tmp_path / "twice.txt"
     twice.write_text("jay Blue Jay\njay Jay\ncrow Crow\n")
-    with pytest.raises(DatasetLayoutError, match="names folder 'jay' twice"):
+    with pytest.raises(DatasetLayoutError, match=r"names folder 'jay' twice \(lines 1 and 2\)"):
         image_folder_dataset(root, twice)
     empty = tmp_path / "empty.txt"
     empty.write_text("\n")
     with pytest.raises(DatasetLayoutError, match="is empty"):
         image_folder_dataset(root, empty)
+    with pytest.raises(ValueError, match="names_format must be one of"):
+        image_folder_dataset(root, partial, names_format="auto")
+
+
+def test_files_that_are_not_images_are_listed_as_ignored(tmp_path: Path) -> None:
+    from PIL import Image
+
+    root = make_tree(tmp_path / "pets", {"cat": 1, "dog": 1})
+    Image.new("RGB", (8, 8)).save(root / "cat" / "anim.gif")  # a real image, but not an ImageFolder extension
+    (root / "dog" / "deeper").mkdir()
+    (root / "dog" / "deeper" / "notes.txt").write_text("x")
+    (root / "dog" / ".hidden.gif").write_text("x")  # hidden files are never listed
+    (root / "README").write_text("x")
+    dataset = image_folder(root)
+    assert dataset.ignored == ("README", "cat/anim.gif", "dog/deeper/notes.txt")
+    assert len(dataset) == 2 and dataset.subset([0]).ignored == dataset.ignored
+    flat = make_tree(tmp_path / "flat", {"": 2})
+    (flat / "clip.gif").write_text("x")
+    assert image_folder(flat, allow_flat=True).ignored == ("clip.gif",)
 
 
 # ------------------------------------------------------------------------------------------------- OOD sets

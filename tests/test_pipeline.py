@@ -235,6 +235,8 @@ def test_bad_inputs_name_what_is_wrong(clip, demo, tmp_path: Path) -> None:  # n
     short = tmp_path / "two_names.txt"
     short.write_text("red circle\nblue square\n")
     with pytest.raises(DatasetLayoutError, match="class_names_file .* 2 names but there are 3 class folders"):
+        call(class_names_file=short, names_format="lines")
+    with pytest.raises(DatasetLayoutError, match="line 1: 'red circle' does not start with a class folder"):
         call(class_names_file=short)
     with pytest.raises(DatasetLayoutError, match="id_root .* at least 2 classes"):
         call(id_root=demo.ood_roots["stripes"], class_names_file=None)

@@ -1,13 +1,19 @@
 """The ``debiasood`` command line: a thin layer over the same functions the notebooks use.
 
-Every command prints a table, Markdown by default (``--format csv`` or ``--format json`` on request), and
-turns a bad argument into a one-line error that names it, with exit code 2.
+Every command prints a table to stdout, Markdown by default (``--format csv`` or ``--format json`` on request),
+and turns a bad argument into a one-line error that names it, with exit code 2. Progress, plans and notes go
+to stderr, so a CSV or JSON table can be piped; notes about the table itself (DNM's hazard, intervals left out)
+follow it on stdout in Markdown, where a reader sees them beside the rows.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -16,10 +22,13 @@ from debiasood.book.tables import render
 app = typer.Typer(
     name="debiasood",
     help="Debiased negative mining for zero-shot OOD detection: corpora, label sets, the false-negative audit, "
-    "and scoring of the official feature dumps.",
+    "scoring of the official feature dumps, and the methods on your own image folders with open_clip. "
+    "No weights or GPU at hand? 'debiasood evaluate-folders ... --model tiny --pretrained random' runs the whole "
+    "pipeline on a CPU in about a minute (its numbers mean nothing); see 'debiasood evaluate-folders --help'.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: flags read '--x / --no-x', not '<bool>'
 )
 
 
@@ -29,21 +38,48 @@ class Format(StrEnum):
     json = "json"
 
 
+class OnUnreadable(StrEnum):
+    warn = "warn"
+    fail = "fail"
+
+
+class NamesFormat(StrEnum):
+    pairs = "pairs"
+    lines = "lines"
+
+
 FORMAT_OPTION = typer.Option(Format.markdown, "--format", "-f", help="Table format.")
 # Options shared by the scoring commands (defaults: the official ViT-B/16 settings).
 TAU_NEG_OPTION = typer.Option(0.5, help="Share of true negatives among the mined labels (official tau_ood).")
 NUM_GROUPS_OPTION = typer.Option(100, help="Number of groups G of the negatives.")
-BOOTSTRAP_OPTION = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals (0: none).")
+BOOTSTRAP_OPTION = typer.Option(0, min=0, help="Bootstrap resamples for 95% intervals of each OOD set (0: none).")
 SEED_OPTION = typer.Option(0, help="Seed of the partition of the negatives (one for ID and all OOD sets).")
 # Options of the real pipeline (open_clip on image folders).
-MODEL_OPTION = typer.Option("ViT-B-16", help="open_clip architecture, e.g. ViT-B-16, ViT-L-14.")
+MODEL_OPTION = typer.Option(
+    "ViT-B-16", help="open_clip architecture, e.g. ViT-B-16, ViT-L-14; or 'tiny', a one-layer model that runs in "
+    "seconds on a CPU: with --pretrained random it tries the whole command (its numbers mean nothing).")
 PRETRAINED_OPTION = typer.Option(
-    "openai", help="open_clip pretrained tag (from the hub), a local checkpoint file, or 'random' (tests only).")
+    "openai", help="Weights: an open_clip tag such as 'openai' (read from the local Hugging Face cache, else "
+    "downloaded), a local checkpoint file, or 'random' (seeded random weights, to try the command).")
 DEVICE_OPTION = typer.Option("auto", help="Device: auto (CUDA if available), cpu, cuda, cuda:1, ...")
-CORPUS_STEP_OPTION = typer.Option(1, min=1, help="Keep every n-th corpus word (quick CPU runs; 1: all).")
+CORPUS_STEP_OPTION = typer.Option(
+    1, min=1, help="Keep every n-th word of the 57,493-word DNM corpus (1: all). On a CPU the text side dominates: "
+    "ViT-B-16 encodes about 15 prompts/s there, about an hour per pass over the corpus, and CSP adds 8 passes "
+    "over its pool; --corpus-step 20 makes that 20 times shorter, with 20 times fewer candidate negatives (the "
+    "numbers then differ from the full corpus'). The command prints a time estimate before it starts.")
 BATCH_SIZE_OPTION = typer.Option(64, min=1, help="Images per batch.")
-NUM_WORKERS_OPTION = typer.Option(4, min=0, help="Image-decoding worker processes.")
-ON_UNREADABLE_OPTION = typer.Option("warn", help="Unreadable images: 'warn' (skip, count, report) or 'fail'.")
+NUM_WORKERS_OPTION = typer.Option(
+    None, min=0, show_default=False,
+    help="Image-decoding worker processes. [default: one fewer than the CPUs this process may use, at most 4]")
+ON_UNREADABLE_OPTION = typer.Option(
+    OnUnreadable.warn, help="Unreadable images: 'warn' skips them and lists them after the table; 'fail' stops at "
+    "the first one.")
+CHECKPOINT_OPTION = typer.Option(
+    1000, min=1, help="Images, or prompts, encoded between two checkpoints: a killed run, started again with the "
+    "same arguments, resumes from the last one.")
+SAVE_OPTION = typer.Option(
+    None, help="Also write the results as JSON to this file: rows, the class folder -> name map, model, settings, "
+    "mined words, skipped and ignored files, DNM's hazard.")
 
 
 def _names(comma_separated: str) -> list[str]:
@@ -55,7 +91,45 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-@app.command("label-sets", epilog="Example:  debiasood label-sets --format csv")
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean bad input or a missing resource (exit 2 with the message), not a bug (a traceback)."""
+    from debiasood.data.encoders.base import WeightsUnavailableError
+    from debiasood.data.wordnet import WordNetNotFoundError
+
+    return ValueError, FileNotFoundError, WeightsUnavailableError, WordNetNotFoundError
+
+
+def _uses_cache(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the cache folder ($DEBIASOOD_CACHE) once, before a command that reads or writes it starts."""
+
+    @functools.wraps(command)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from debiasood.data.files import CacheRootError, check_cache_root
+
+        try:
+            check_cache_root()
+        except CacheRootError as error:
+            _fail(str(error))
+        try:
+            return command(*args, **kwargs)
+        except _user_errors() as error:
+            _fail(str(error))
+
+    return checked
+
+
+def _print_table(rows: list[dict[str, object]], fmt: Format, notes: list[str] = ()) -> None:
+    """The table on stdout; ``notes`` below it in Markdown, on stderr otherwise (a CSV or JSON stays parseable)."""
+    typer.echo(render(rows, fmt.value))
+    for note in notes:
+        typer.echo(f"\nNote: {note}" if fmt is Format.markdown else f"note: {note}", err=fmt is not Format.markdown)
+
+
+@app.command("label-sets", epilog="Example:\n\n\b\n  debiasood label-sets --format csv")
 def label_sets(fmt: Format = FORMAT_OPTION) -> None:
     """List the benchmark label sets: size, whether classes are WordNet synsets, and where names come from."""
     from debiasood.data.label_sets import get_label_set, label_set_names
@@ -68,10 +142,36 @@ def label_sets(fmt: Format = FORMAT_OPTION) -> None:
     typer.echo(render(rows, fmt.value))
 
 
+@app.command("wordnet", epilog="Examples:\n\n\b\n  debiasood wordnet\n  debiasood wordnet --repair")
+@_uses_cache
+def wordnet(
+    repair: bool = typer.Option(False, "--repair", help="Copy Debian's files (/usr/share/wordnet) again into this "
+                                "project's copy, replacing a damaged one."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Where WordNet 3.0 is read from, and whether its files pass their checks (sha256 or WordNet's structure)."""
+    from debiasood.data.wordnet import DEBIAN_SHA256, locate_wordnet, repair_wordnet
+
+    if repair:
+        _note(f"copied WordNet again from Debian's files; checked by {repair_wordnet().method}")
+    location = locate_wordnet()  # finds the files (copying Debian's on first use) and checks them
+    files, check = location.files, location.check
+    if repair and files.origin != "debian":
+        _note(f"note: the copy in use is nltk's ({files}), found before this project's copy; the repair does not "
+              "touch it")
+    _note(f"WordNet 3.0 in {files} ({'nltk data' if files.origin == 'nltk_data' else 'copy of Debian files'}): "
+          f"every file passed; checked by {check.method}; content digest {check.digest[:16]}")
+    rows = [{"file": name, "sha256": digest[:16], "debian_sha256": "same" if DEBIAN_SHA256.get(name) == digest
+             else ("differs" if name in DEBIAN_SHA256 else "-")} for name, digest in sorted(check.files.items())]
+    typer.echo(render(rows, fmt.value))
+
+
 @app.command(
     "corpus",
-    epilog="Examples:  debiasood corpus --preset dnm   |   debiasood corpus --preset full --by lexfile --format csv",
+    epilog="Examples:\n\n\b\n  debiasood corpus --preset dnm\n"
+    "  debiasood corpus --preset full --by lexfile --format csv",
 )
+@_uses_cache
 def corpus(
     preset: str = typer.Option("dnm", help="Corpus preset: full, neglabel, dnm or csp."),
     by: str = typer.Option("pos", help="Count by part of speech ('pos') or lexicographer file ('lexfile')."),
@@ -97,9 +197,10 @@ def corpus(
 
 @app.command(
     "audit",
-    epilog="Examples:  debiasood audit --id imagenet1k --preset dnm   |   "
-    "debiasood audit --id imagenet10 --examples 3 --format json",
+    epilog="Examples:\n\n\b\n  debiasood audit --id imagenet1k --preset dnm\n"
+    "  debiasood audit --id imagenet10 --examples 3 --format json",
 )
+@_uses_cache
 def audit(
     id_set: str = typer.Option("imagenet1k", "--id", help="ID label set with WordNet ids (the ImageNet family)."),
     preset: str = typer.Option("dnm", help="Corpus preset: full, neglabel, dnm or csp."),
@@ -114,12 +215,9 @@ def audit(
 
     if preset not in PRESETS:
         _fail(f"unknown --preset {preset!r}; choose one of {', '.join(PRESETS)}")
-    try:
-        label_set = get_label_set(id_set)
-        words = load_corpus(preset)
-        result = audit_false_negatives(words, label_set, max_hypernym_depth=max_hypernym_depth)
-    except ValueError as error:
-        _fail(str(error))
+    label_set = get_label_set(id_set)
+    words = load_corpus(preset)
+    result = audit_false_negatives(words, label_set, max_hypernym_depth=max_hypernym_depth)
     counts = result.counts()
     rows = []
     for relation in RELATIONS:
@@ -133,9 +231,11 @@ def audit(
 
 @app.command(
     "evaluate",
-    epilog="Examples:  debiasood evaluate   |   debiasood evaluate --ood inaturalist,textures --method neglabel,dnm "
-    "--sizes smoke --format csv",
+    epilog="Examples:\n\n\b\n  debiasood evaluate\n"
+    "  debiasood evaluate --ood inaturalist,textures --method neglabel,dnm --sizes smoke --format csv\n"
+    "  debiasood evaluate --imagenet-val /data/imagenet/val --ood-root /data/ood --pretrained openai",
 )
+@_uses_cache
 def evaluate(
     id_set: str = typer.Option("imagenet1k", "--id", help="ID set (the offline world is calibrated on ImageNet-1K)."),
     ood: str = typer.Option("inaturalist,sun,places,textures", help="Comma-separated OOD sets."),
@@ -152,9 +252,12 @@ def evaluate(
     model: str = MODEL_OPTION,
     pretrained: str = PRETRAINED_OPTION,
     device: str = DEVICE_OPTION,
+    corpus_step: int = CORPUS_STEP_OPTION,
     batch_size: int = BATCH_SIZE_OPTION,
     num_workers: int = NUM_WORKERS_OPTION,
-    on_unreadable: str = ON_UNREADABLE_OPTION,
+    on_unreadable: OnUnreadable = ON_UNREADABLE_OPTION,
+    checkpoint_every: int = CHECKPOINT_OPTION,
+    save: Path = SAVE_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The ImageNet-1K OOD benchmark: on the offline world by default, on real images with --imagenet-val.
@@ -162,7 +265,7 @@ def evaluate(
     Offline world (SIMULATED numbers: MiniLM text, synthetic images): the first run embeds the ~57k-word DNM
     corpus and CSP's ~11k phrases with MiniLM (about 3 minutes on a CPU, then cached in the feature store,
     $DEBIASOOD_CACHE). With --imagenet-val and --ood-root: the real pipeline with an open_clip model (the
-    --model/--pretrained options), every feature cached; --sizes does not apply there.
+    --model/--pretrained options and those after them), every feature cached; --sizes does not apply there.
     """
     from debiasood.core.evaluation import ScoreSettings
     from debiasood.world import offline as benchmark
@@ -175,35 +278,31 @@ def evaluate(
 
         if id_set != ID_SET:
             _fail(f"--id {id_set!r}: the real benchmark reads ImageNet-1K validation as ID")
-        options = _pipeline_options(method, 1, tau_neg, num_groups, 0.01, seed, model, pretrained, device,
-                                    batch_size, num_workers, on_unreadable, bootstrap)
-        result = _run_pipeline(lambda: pipeline.benchmark_folders(imagenet_val, ood_root, ood), **options)
-        typer.echo(render(result.rows, fmt.value))
+        options = _pipeline_options(method, corpus_step, tau_neg, num_groups, 0.01, seed, model, pretrained, device,
+                                    batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every)
+        _run_pipeline(lambda: pipeline.benchmark_folders(imagenet_val, ood_root, ood), options, fmt, save)
         return
     if id_set != ID_SET:
         _fail(f"--id {id_set!r}: the offline world is calibrated on {ID_SET} only")
     if sizes not in ("full", "smoke"):
         _fail(f"--sizes must be 'full' or 'smoke', got {sizes!r}")
     methods = _names(method)
-    try:
-        settings = ScoreSettings(tau_neg=tau_neg, num_groups=num_groups, seed=seed)
-        setup = benchmark.offline_setup(csp="csp" in methods, progress=True)
-        density = (benchmark.density_negatives(setup) if {"dnm", "dnm-official"} & set(methods) else None)
-        rows = benchmark.simulated_benchmark(setup.world, setup.text, setup.corpus.words,
-                                             setup.corpus.parts_of_speech, methods=methods, ood_sets=_names(ood),
-                                             sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES,
-                                             seed=seed, settings=settings, bootstrap=bootstrap,
-                                             density_indices=density)
-    except ValueError as error:
-        _fail(str(error))
-    typer.echo(render(rows, fmt.value))
+    settings = ScoreSettings(tau_neg=tau_neg, num_groups=num_groups, seed=seed)
+    setup = benchmark.offline_setup(csp="csp" in methods, progress=True)
+    density = (benchmark.density_negatives(setup) if {"dnm", "dnm-official"} & set(methods) else None)
+    rows = benchmark.simulated_benchmark(setup.world, setup.text, setup.corpus.words, setup.corpus.parts_of_speech,
+                                         methods=methods, ood_sets=_names(ood),
+                                         sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES, seed=seed,
+                                         settings=settings, bootstrap=bootstrap, density_indices=density)
+    _print_table(rows, fmt)
 
 
 @app.command(
     "negatives",
-    epilog="Examples:  debiasood negatives --rule density --show 20   |   "
-    "debiasood negatives --rule neglabel,csp,density --show 0 --format csv",
+    epilog="Examples:\n\n\b\n  debiasood negatives --rule density --show 20\n"
+    "  debiasood negatives --rule neglabel,csp,density --show 0 --format csv",
 )
+@_uses_cache
 def negatives(
     rule: str = typer.Option("neglabel,csp,density", help="Comma-separated mining rules: neglabel, csp, density."),
     show: int = typer.Option(10, min=0, help="Also list the first N selected words of each rule and part of speech."),
@@ -225,30 +324,27 @@ def negatives(
     unknown = [r for r in rules if r not in ("neglabel", "csp", "density")]
     if unknown or not rules:
         _fail(f"unknown --rule {unknown or rules}; choose from neglabel, csp, density")
-    try:
-        setup = benchmark.offline_setup(csp="csp" in rules, progress=True)
-        label_set = get_label_set("imagenet1k")
-        summary, listed = [], []
-        for name in rules:
-            pool, feats = ((setup.csp_pool, setup.text["csp_features"]) if name == "csp"
-                           else (setup.corpus, setup.text["corpus_features"]))
-            if name == "neglabel":
-                chosen = neglabel_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
-            elif name == "csp":
-                chosen = csp_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
-            else:
-                chosen = benchmark.density_negatives(setup)
-            audit = audit_false_negatives(pool.subset(chosen), label_set, max_hypernym_depth=max_hypernym_depth)
-            counts = audit.counts()
-            summary.append({"rule": name, "pool": len(pool), "selected": len(chosen),
-                            **{f"{r}s" if r != "none" else "clean": counts[r] for r in RELATIONS},
-                            "false_negative_percent": 100 * (len(chosen) - counts["none"]) / len(chosen)})
-            for part in ("noun", "adj"):
-                rows = [i for i in chosen if pool.parts_of_speech[i] == part][:show]
-                listed += [{"rule": name, "pos": part, "word": pool.words[i], "lexfile": pool.lexfiles[i]}
-                           for i in rows]
-    except ValueError as error:
-        _fail(str(error))
+    setup = benchmark.offline_setup(csp="csp" in rules, progress=True)
+    label_set = get_label_set("imagenet1k")
+    summary, listed = [], []
+    for name in rules:
+        pool, feats = ((setup.csp_pool, setup.text["csp_features"]) if name == "csp"
+                       else (setup.corpus, setup.text["corpus_features"]))
+        if name == "neglabel":
+            chosen = neglabel_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
+        elif name == "csp":
+            chosen = csp_mining(feats, setup.text["id_neglabel"], pool.words, pool.parts_of_speech).indices
+        else:
+            chosen = benchmark.density_negatives(setup)
+        audit = audit_false_negatives(pool.subset(chosen), label_set, max_hypernym_depth=max_hypernym_depth)
+        counts = audit.counts()
+        summary.append({"rule": name, "pool": len(pool), "selected": len(chosen),
+                        **{f"{r}s" if r != "none" else "clean": counts[r] for r in RELATIONS},
+                        "false_negative_percent": 100 * (len(chosen) - counts["none"]) / len(chosen)})
+        for part in ("noun", "adj"):
+            rows = [i for i in chosen if pool.parts_of_speech[i] == part][:show]
+            listed += [{"rule": name, "pos": part, "word": pool.words[i], "lexfile": pool.lexfiles[i]}
+                       for i in rows]
     typer.echo(render(summary, fmt.value))
     if listed:
         typer.echo("\n" + render(listed, fmt.value))
@@ -256,7 +352,7 @@ def negatives(
 
 @app.command(
     "score-dumps",
-    epilog="Example:  debiasood score-dumps CLIP_features_B16.pth neg_dump_new_B16.pth "
+    epilog="Example:\n\n\b\n  debiasood score-dumps CLIP_features_B16.pth neg_dump_new_B16.pth "
     "--scores neglabel,dnm,dnm-official --tau-neg 0.5",
 )
 def score_dumps(
@@ -287,52 +383,120 @@ def score_dumps(
             _fail(f"--id {id_set!r} is not in {image_dump}; it holds {', '.join(images.features)}")
         ood = {name: feats for name, feats in images.features.items() if name != id_set}
         rows = evaluate_scores(images.features[id_set], ood, texts.id_text_features, texts.neg_text_features,
-                               scores=_names(scores), settings=settings,
-                               bootstrap=bootstrap)
+                               scores=_names(scores), settings=settings, bootstrap=bootstrap)
     except (ValueError, FileNotFoundError) as error:
         _fail(str(error))
-    typer.echo(render(rows, fmt.value))
+    _print_table(rows, fmt)
 
 
-def _run_pipeline(data_loader, **options):
-    """Shared by evaluate (real data) and evaluate-folders: build the datasets, run the pipeline, print."""
-
-    from debiasood.app import pipeline
-    from debiasood.data.encoders.base import WeightsUnavailableError
-
-    try:
-        pipeline.check_options(**options)  # before any folder is scanned
-        result = pipeline.evaluate_data(data_loader(), progress=True, **options)
-    except (ValueError, FileNotFoundError, WeightsUnavailableError) as error:
-        _fail(str(error))
-    skipped = result.skipped_rows()
-    if skipped:
-        typer.echo(f"skipped {len(skipped)} unreadable image(s):\n" + render(skipped, "markdown"), err=True)
-    return result
+# ------------------------------------------------------------------------------------- the real pipeline
 
 
 def _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained, device,
-                      batch_size, num_workers, on_unreadable, bootstrap) -> dict:
+                      batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every) -> dict:
+    from debiasood.app.pipeline import default_num_workers
     from debiasood.core.evaluation import ScoreSettings
 
     try:
         settings = ScoreSettings(temperature=temperature, num_groups=num_groups, tau_neg=tau_neg, seed=seed)
     except ValueError as error:
         _fail(str(error))
+    # 'report' lists the skipped files without a Python warning: the command prints them once, after the table.
     return {"methods": method, "corpus_step": corpus_step, "settings": settings, "model": model,
-            "pretrained": pretrained, "device": device, "batch_size": batch_size, "num_workers": num_workers,
-            "on_unreadable": on_unreadable, "bootstrap": bootstrap}
+            "pretrained": pretrained, "device": device, "batch_size": batch_size,
+            "num_workers": default_num_workers() if num_workers is None else num_workers,
+            "on_unreadable": "fail" if on_unreadable is OnUnreadable.fail else "report", "bootstrap": bootstrap,
+            "checkpoint_every": checkpoint_every}
+
+
+def _run_pipeline(data_loader: Callable[[], Any], options: dict, fmt: Format, save: Path | None) -> None:
+    """Shared by evaluate (real data) and evaluate-folders: read the folders, say what will happen, run the
+    pipeline with one progress bar per stage, print the table and the notes."""
+    from debiasood.app import pipeline
+    from debiasood.data.datasets.folders import IMAGE_EXTENSIONS
+
+    pipeline.check_options(**options)  # before any folder is scanned
+    data = data_loader()
+    _show_classes(data.id)
+    for row in data.ignored_rows()[:5]:
+        _note(f"note: {row['set']}: {row['file']} is not read (only {', '.join(IMAGE_EXTENSIONS)} files are "
+              "images here, as for torchvision's ImageFolder)")
+    if len(data.ignored_rows()) > 5:
+        _note(f"note: ... and {len(data.ignored_rows()) - 5} more files that are not images by their extension")
+    result = pipeline.evaluate_data(data, progress=True, log=_note, on_plan=_show_plan, **options)
+    _print_table(result.rows, fmt, _dnm_notes(result))
+    skipped = result.skipped_rows()
+    if skipped:
+        _note(f"skipped {len(skipped)} unreadable image(s); the rows above leave them out (--on-unreadable fail "
+              "stops at the first one instead):\n" + render(skipped, "markdown"))
+    if save is not None:
+        _note(f"results saved to {result.save(save)}")
+
+
+def _show_classes(dataset: Any) -> None:
+    rows = dataset.class_rows()
+    if len(rows) > 50:
+        _note(f"ID: {len(rows)} classes, named {rows[0]['name']!r}, {rows[1]['name']!r}, ... (--save stores all)")
+        return
+    _note(f"ID classes: the class folder and the name the prompts use ({len(rows)} classes):\n"
+          + render(rows, "markdown"))
+
+
+def _show_plan(plan: Any) -> None:
+    from debiasood.app.pipeline import format_duration
+
+    _note(f"plan ({plan.encoder_id} on {plan.device}):\n" + render(plan.stages, "markdown"))
+    if not plan.images_to_encode and not plan.prompts_to_encode:
+        _note("everything is in the feature store: no model runs")
+        return
+    speed = ", ".join(f"{rate:.1f} {unit}/s" for rate, unit in ((plan.texts_per_second, "prompts"),
+                                                               (plan.images_per_second, "images")) if rate)
+    estimate = f": about {format_duration(plan.seconds)}" if plan.seconds is not None else ""
+    _note(f"to encode: {plan.images_to_encode:,} images and {plan.prompts_to_encode:,} prompts; measured {speed} "
+          f"on {plan.device}{estimate} (decoding and mining not included)")
+    if plan.seconds is not None and plan.seconds > 600:
+        step = math.ceil(plan.text_seconds / 600)
+        advice = [f"--corpus-step {step} encodes every {step}th corpus word (text about "
+                  f"{format_duration(plan.text_seconds / step)})"] if step > 1 else []
+        if plan.device == "cpu":
+            advice.append("a GPU (--device cuda) is much faster")
+        advice.append("an interrupted run resumes where it stopped (--checkpoint-every)")
+        _note("that is long: " + "; ".join(advice))
+
+
+def _dnm_notes(result: Any) -> list[str]:
+    hazard = result.dnm_hazard()
+    if hazard is None:
+        return []
+    return [f"DNM's official arithmetic is unsafe here: with K = {hazard['num_classes']} ID classes, Q = "
+            f"{hazard['group_size']} negatives per group and tau = {hazard['tau_neg']:g}, a = tau - Q(1 - tau)/K = "
+            f"{hazard['coefficient']:.3f} <= 0, so dnm-official can give negative or infinite scores. The 'dnm' rows "
+            f"use the clamped form, which clamps {100 * hazard['clamped_share_id']:.1f}% of the ID and "
+            f"{100 * hazard['clamped_share_ood']:.1f}% of the OOD (image, group) pairs (an image clamped in every "
+            f"group scores 1, tied with the others). a > 0 needs tau > Q/(K + Q) = {hazard['safe_tau']:.3f}: try "
+            f"--tau-neg {min(1.0, math.floor(hazard['safe_tau'] * 100) / 100 + 0.01):.2f}, or more groups "
+            "(--num-groups) for a smaller Q."]
 
 
 @app.command(
     "evaluate-folders",
-    epilog="Example:  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt "
-    "--ood sketches=data/sketches --ood noise=data/noise --model ViT-B-16 --pretrained openai",
+    epilog="Examples:\n\n\b\n"
+    "  # try it on a CPU in a minute: the tiny model with random weights (numbers mean nothing)\n"
+    "  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt --ood web=data/web \\\n"
+    "      --model tiny --pretrained random --corpus-step 50\n"
+    "  # real weights (a local checkpoint file, or a tag such as openai)\n"
+    "  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt --ood sketches=data/sketches \\\n"
+    "      --ood noise=data/noise --model ViT-B-16 --pretrained openai --save results.json",
 )
+@_uses_cache
 def evaluate_folders(
-    id_root: Path = typer.Option(..., help="ID images as <root>/<class>/<image> (at least 2 classes)."),
-    class_names: Path = typer.Option(None, help="Display names, one per line in sorted class-folder order "
-                                                "(default: the folder names)."),
+    id_root: Path = typer.Option(..., help="ID images as <root>/<class folder>/<image> (at least 2 classes)."),
+    class_names: Path = typer.Option(None, help="Display names for the prompts, a UTF-8 file with one line per class "
+                                                "folder: '<folder> <name>' (see --names-format). Default: the "
+                                                "folder names."),
+    names_format: NamesFormat = typer.Option(
+        NamesFormat.pairs, help="How --class-names is written: 'pairs' ('<folder> <name>' per line, any order) or "
+        "'lines' (one name per line in the sorted order of the class folders)."),
     ood: list[str] = typer.Option(..., help="An OOD folder as NAME=PATH (repeat for several sets)."),
     method: str = typer.Option("mcm,neglabel,csp,dnm",
                                help="Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official."),
@@ -346,21 +510,26 @@ def evaluate_folders(
     device: str = DEVICE_OPTION,
     batch_size: int = BATCH_SIZE_OPTION,
     num_workers: int = NUM_WORKERS_OPTION,
-    on_unreadable: str = ON_UNREADABLE_OPTION,
+    on_unreadable: OnUnreadable = ON_UNREADABLE_OPTION,
+    checkpoint_every: int = CHECKPOINT_OPTION,
     bootstrap: int = BOOTSTRAP_OPTION,
+    save: Path = SAVE_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Your own data with a real open_clip model: image folders and class names in, an OOD results table out.
 
-    Image and text features are cached in the feature store ($DEBIASOOD_CACHE) and an interrupted extraction
-    resumes. With few ID classes the official DNM arithmetic is unsafe; 'dnm' is the clamped, safe form.
+    Before the work starts it prints the class folder -> name map and a plan with a time estimate measured on
+    the model. Image and text features are cached in the feature store ($DEBIASOOD_CACHE), and an interrupted
+    run resumes. On a CPU, try --model tiny --pretrained random first (seconds), then use --corpus-step to keep
+    the text side short. With few ID classes the official DNM arithmetic is unsafe; 'dnm' is the clamped form,
+    and the command says how often the clamp engages.
     """
     from debiasood.app import pipeline
 
     options = _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained,
-                                device, batch_size, num_workers, on_unreadable, bootstrap)
-    result = _run_pipeline(lambda: pipeline.load_folders(id_root, ood, class_names), **options)
-    typer.echo(render(result.rows, fmt.value))
+                                device, batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every)
+    _run_pipeline(lambda: pipeline.load_folders(id_root, ood, class_names, names_format=names_format.value),
+                  options, fmt, save)
 
 
 def main() -> None:  # pragma: no cover - the console script's entry point

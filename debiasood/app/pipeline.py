@@ -3,13 +3,15 @@
 :func:`evaluate_folders` is the whole path in one call (and what a command line wraps):
 
 1. folders -> datasets (:func:`load_folders`): the ID set is an ImageFolder tree ``<root>/<class>/<image>``
-   with optional display names (:func:`debiasood.data.datasets.image_folder_dataset`); each OOD set is a folder of
-   images, flat or with subfolders;
+   with optional display names (:func:`debiasood.data.datasets.image_folder_dataset`; the names must be
+   distinct, and the result keeps which folder got which name); each OOD set is a folder of images, flat or
+   with subfolders;
 2. datasets -> image features (:func:`extract_folder_features`): :func:`debiasood.data.datasets.extract_image_features`,
    cached in the feature store, resumable, unreadable images skipped and reported;
 3. class names and a WordNet corpus -> text features with the SAME model's text tower
-   (:func:`folder_text_features`), cached: MCM's prompt "a photo of a {}", NegLabel's "the nice {}" /
-   "This is a {} photo" (also DNM's, as in its official code), and CSP's prompt ensembles on CSP's pool;
+   (:func:`folder_text_features`, in the stages of :func:`text_stages`), cached and resumable: MCM's prompt
+   "a photo of a {}", NegLabel's "the nice {}" / "This is a {} photo" (also DNM's, as in its official code),
+   and CSP's prompt ensembles on CSP's pool;
 4. mining (:func:`mine_negatives`): NegLabel's percentile rule, CSP's rule on its pool, DNM's density rule;
 5. scores and metrics (:func:`debiasood.core.evaluation.evaluate_scores`, one seeded partition of the negatives
    for ID and all OOD sets) -> rows (method, OOD set, FPR95, AUROC, AUPR-In, AUPR-Out) plus averages.
@@ -22,15 +24,21 @@ Weights: :func:`make_encoder` builds an :class:`~debiasood.data.encoders.OpenCli
 name and a pretrained tag or local checkpoint file; ``pretrained="random"`` gives seeded random weights and
 ``model="tiny"`` a one-layer test architecture (:data:`TINY_MODEL_CFG`). Those two exist to run the pipeline
 where no weights can be downloaded (the book, CI, tests): their numbers say nothing about OOD detection.
+
+For a command line, :func:`evaluate_data` reports as it goes: a :class:`Plan` before any encoding (what is not
+yet in the feature store, and a time estimate measured on the model), one labelled progress bar per encoding
+stage, and a line for the stages without one (mining, scoring). :meth:`FolderResult.dnm_hazard` and
+:meth:`FolderResult.save` give what a report needs beside the table.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +52,7 @@ from debiasood.data.datasets.folders import (
     DatasetLayoutError,
     DatasetNotFoundError,
     ImageDataset,
+    check_distinct_class_names,
     image_folder_dataset,
 )
 from debiasood.world.offline import METHODS
@@ -94,13 +103,35 @@ def make_encoder(
 
     if not isinstance(pretrained, str | os.PathLike) or not str(pretrained).strip():
         raise ValueError(f"pretrained must be a tag, a checkpoint path or {RANDOM_WEIGHTS!r}, got {pretrained!r}")
+    from debiasood.data.encoders.open_clip_backend import (
+        CheckpointError,
+        architecture_mismatches,
+        config_architecture,
+    )
+
     weights = None if pretrained == RANDOM_WEIGHTS else pretrained
     name, cfg = ("ViT-B-32", TINY_MODEL_CFG) if model == TINY_MODEL else (model, None)
     if model == TINY_MODEL and weights is not None and not Path(weights).expanduser().is_file():
         raise ValueError(f"model={TINY_MODEL!r} has no published weights: pretrained must be {RANDOM_WEIGHTS!r} "
                          f"or a checkpoint file of that architecture, got {pretrained!r}")
-    return OpenClipEncoder(name, weights, device=device, precision=precision, seed=seed, batch_size=batch_size,
-                           image_batch_size=image_batch_size, progress=progress, model_cfg=cfg)
+    try:
+        return OpenClipEncoder(name, weights, device=device, precision=precision, seed=seed, batch_size=batch_size,
+                               image_batch_size=image_batch_size, progress=progress, model_cfg=cfg,
+                               model_label=f"model={TINY_MODEL!r}" if model == TINY_MODEL else None)
+    except CheckpointError as err:
+        if model == TINY_MODEL or err.found is None or architecture_mismatches(err.found,
+                                                                             config_architecture(TINY_MODEL_CFG)):
+            raise
+        raise CheckpointError(f"{err} It is the shape of this project's tiny test model: use model={TINY_MODEL!r} "
+                              f"(command line: --model {TINY_MODEL})", found=err.found) from err
+
+
+def default_num_workers() -> int:
+    """Image-decoding worker processes for this machine: one fewer than the CPUs this process may use (the main
+    process runs the model), at most 4; 0 (decode in the main process) on a single CPU. Uses the CPU affinity
+    where the platform has it (a container or ``taskset`` may allow fewer CPUs than ``os.cpu_count()``)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(0, min(4, cpus - 1))
 
 
 # ------------------------------------------------------------------------------------------------ folders
@@ -148,6 +179,10 @@ class FolderData:
                  "classes": len(data.class_names) if name == "ID" else "-", "images": len(data),
                  "folder": str(data.root)} for name, data in self.datasets.items()]
 
+    def ignored_rows(self) -> list[dict[str, object]]:
+        """One row per file left out because it is not an image by its extension (e.g. a .gif): set and path."""
+        return [{"set": name, "file": path} for name, data in self.datasets.items() for path in data.ignored]
+
 
 def _existing_folder(argument: str, path: str | os.PathLike) -> Path:
     folder = Path(path).expanduser()
@@ -162,22 +197,28 @@ def load_folders(
     id_root: str | os.PathLike,
     ood_roots: str | Mapping[str, str | os.PathLike] | Sequence[str],
     class_names_file: str | os.PathLike | None = None,
+    *,
+    names_format: str = "pairs",
 ) -> FolderData:
-    """Load the ID ImageFolder tree (with display names from ``class_names_file``, optional) and the OOD folders.
+    """Load the ID ImageFolder tree (with display names from ``class_names_file``, optional, read as
+    ``names_format``: see :func:`~debiasood.data.datasets.folders.read_class_names`) and the OOD folders.
 
     A missing folder raises :class:`~debiasood.data.datasets.DatasetNotFoundError` (a FileNotFoundError) naming the
-    argument; a wrong layout, or a class-names file whose lines do not match the class folders,
-    :class:`~debiasood.data.datasets.DatasetLayoutError` (a ValueError).
+    argument; a wrong layout, a class-names file whose lines do not match the class folders, or two classes with
+    the same name, :class:`~debiasood.data.datasets.DatasetLayoutError` (a ValueError).
     """
     id_folder = _existing_folder("id_root", id_root)
     names_file = None if class_names_file in (None, "") else Path(class_names_file).expanduser()
     if names_file is not None and not names_file.is_file():
         raise DatasetNotFoundError(f"class_names_file {str(names_file)!r} does not exist (or is not a file)")
-    id_data = image_folder_dataset(id_folder, names_file, name="ID")
+    id_data = image_folder_dataset(id_folder, names_file, name="ID", names_format=names_format)
     if id_data.layout == "flat folder of images" or len(id_data.class_names) < 2:
         raise DatasetLayoutError(
             f"id_root {str(id_folder)!r} holds {len(id_data.class_names)} class; the ID set needs class folders "
             "<root>/<class>/<image> for at least 2 classes")
+    # Folder names may differ only in case ('Cat', 'cat'): the same prompt for two classes.
+    check_distinct_class_names(id_data.class_names, id_data.class_folders or id_data.class_names,
+                               f"id_root {str(id_folder)!r}")
     ood = {}
     for name, path in parse_ood_roots(ood_roots).items():
         ood[name] = image_folder_dataset(_existing_folder(f"ood_roots[{name!r}]", path), name=name)
@@ -198,6 +239,8 @@ def extract_folder_features(
     num_workers: int = 0,
     on_unreadable: str = "warn",
     progress: bool = False,
+    chunk_size: int = 1000,
+    stage_label: Callable[[str], str] = str,
 ) -> dict[str, ImageFeatures]:
     """Image features of every dataset of ``data`` (cached in ``store``; see
     :func:`~debiasood.data.datasets.extract_image_features`), by dataset name.
@@ -205,7 +248,8 @@ def extract_folder_features(
     Unreadable images are skipped and listed in each result's ``skipped``. ``on_unreadable``: ``"warn"``
     also emits :class:`~debiasood.data.datasets.UnreadableImagesWarning`; ``"report"`` only lists them (for
     callers that show :func:`skipped_rows`); ``"fail"`` raises
-    :class:`~debiasood.data.datasets.UnreadableImageError` at the first one.
+    :class:`~debiasood.data.datasets.UnreadableImageError` at the first one. ``chunk_size`` images are encoded
+    between two resumable checkpoints; ``stage_label`` formats each set's progress-bar label.
     """
     _check_choice("on_unreadable", on_unreadable, ON_UNREADABLE)
     out = {}
@@ -215,11 +259,26 @@ def extract_folder_features(
                 warnings.simplefilter("always")  # record everything; only the skip notice stays quiet below
             out[name] = extract_image_features(encoder, dataset, store, batch_size=batch_size,
                                                num_workers=num_workers, fail_fast=on_unreadable == "fail",
-                                               progress=progress)
+                                               progress=progress, chunk_size=chunk_size,
+                                               label=stage_label(image_stage_label(name, dataset)))
         for warning in caught or ():
             if not issubclass(warning.category, UnreadableImagesWarning):
                 warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return out
+
+
+def image_stage_label(name: str, dataset: ImageDataset) -> str:
+    return f"images: {name} ({len(dataset):,} files)"
+
+
+def _stored_image_stages(encoder: Any, data: FolderData, store: Any) -> set[str]:
+    """Labels of the image stages whose features the store already holds."""
+    from debiasood.data.datasets.extract import image_feature_key
+    from debiasood.data.feature_store import FeatureStore
+
+    store = store if store is not None else FeatureStore()
+    return {image_stage_label(name, dataset) for name, dataset in data.datasets.items()
+            if store.contains(image_feature_key(encoder, dataset))}
 
 
 def image_rows(features: Mapping[str, ImageFeatures]) -> list[dict[str, object]]:
@@ -255,26 +314,84 @@ class TextFeatures:
     pool_features: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class TextTask:
+    """One cached text-feature matrix: ``labels`` under ``templates`` (an ensemble when several).
+
+    ``target`` says where the rows go: ``"id:<family>"`` (class names), or ``"corpus"``, ``"corpus_raw"`` or
+    ``"pool"``, where ``part`` (a part of speech) picks the rows of ``rows`` (that corpus) the labels are.
+    """
+
+    target: str
+    part: str | None
+    labels: tuple[str, ...]
+    templates: tuple[str, ...]
+    fingerprint: str
+    raw: bool = False
+    ensemble: str = "normalized_mean"
+    rows: Any = field(default=None, compare=False, repr=False)  # LabelCorpus
+
+    @property
+    def prompts(self) -> int:
+        return len(self.labels) * len(self.templates)
+
+    def key(self, encoder_id: str) -> Any:
+        from debiasood.data.feature_store import text_feature_key
+
+        return text_feature_key(encoder_id, self.labels, self.templates, self.fingerprint, self.raw,
+                                ensemble=self.ensemble)
+
+
+@dataclass(frozen=True)
+class TextStage:
+    """Text tasks reported as one stage (one progress bar): ``label`` says what is encoded."""
+
+    label: str
+    tasks: tuple[TextTask, ...]
+
+    @property
+    def prompts(self) -> int:
+        return sum(task.prompts for task in self.tasks)
+
+
 def _rules(methods: Sequence[str]) -> set[str]:
     return {METHODS[m][0] for m in methods} - {None}
 
 
-def _by_part(encoder: Any, corpus: Any, templates: Mapping[str, Any], store: Any, progress: bool,
-             **options: Any) -> np.ndarray:
-    """Features of the corpus rows, each part of speech under its own template(s), in corpus order."""
-    from debiasood.data.feature_store import cached_text_features
-
+def _part_tasks(target: str, corpus: Any, templates: Mapping[str, tuple[str, ...]], **options: Any) -> list[TextTask]:
     pos = np.asarray(corpus.parts_of_speech)
     words = np.asarray(corpus.words, dtype=object)
-    out = None
-    for part, template in templates.items():
-        mask = pos == part
-        if mask.any():
-            part_features = cached_text_features(encoder, list(words[mask]), template, corpus.fingerprint,
-                                                 store=store, progress=progress, **options).numpy()
-            out = np.zeros((len(words), part_features.shape[1]), np.float32) if out is None else out
-            out[mask] = part_features
-    return out
+    return [TextTask(target, part, tuple(words[pos == part]), tuple(chosen), corpus.fingerprint, rows=corpus,
+                     **options) for part, chosen in templates.items() if (pos == part).any()]
+
+
+def text_stages(class_names: Sequence[str], corpus: Any, *, methods: Sequence[str] = DEFAULT_METHODS,
+                density_form: str = "paper") -> list[TextStage]:
+    """The text features the ``methods`` need, as stages of tasks (see :func:`folder_text_features`)."""
+    from debiasood.core import prompts
+    from debiasood.data.corpora import csp_pool
+
+    names, rules = tuple(class_names), _rules(methods)
+    id_tasks = [TextTask("id:mcm", None, names, (prompts.MCM_TEMPLATE,), CLASS_NAMES_FINGERPRINT),
+                TextTask("id:neglabel", None, names, (prompts.NEGLABEL_ID_TEMPLATE,), CLASS_NAMES_FINGERPRINT)]
+    if "csp" in rules:
+        # CSP's official code averages the raw embeddings of its templates, then normalises ("raw_mean").
+        id_tasks.append(TextTask("id:csp", None, names, tuple(prompts.CSP_NOUN_TEMPLATES), CLASS_NAMES_FINGERPRINT,
+                                 ensemble="raw_mean"))
+    stages = [TextStage(f"text: {len(names)} class names", tuple(id_tasks))]
+    neglabel_prompts = {"noun": (prompts.NEGLABEL_NOUN_TEMPLATE,), "adj": (prompts.NEGLABEL_ADJ_TEMPLATE,)}
+    if rules & {"neglabel", "density"}:
+        stages.append(TextStage(f"text: {len(corpus):,} corpus words, NegLabel's prompts",
+                                tuple(_part_tasks("corpus", corpus, neglabel_prompts))))
+    if "density" in rules and density_form == "official":
+        stages.append(TextStage(f"text: {len(corpus):,} corpus words, unnormalised (official density)",
+                                tuple(_part_tasks("corpus_raw", corpus, neglabel_prompts, raw=True))))
+    if "csp" in rules:
+        pool = csp_pool(corpus)
+        csp_prompts = {"noun": tuple(prompts.CSP_NOUN_TEMPLATES), "adj": tuple(prompts.CSP_ADJ_TEMPLATES)}
+        stages.append(TextStage(f"text: {len(pool):,} words and phrases of CSP's pool, CSP's prompt ensembles",
+                                tuple(_part_tasks("pool", pool, csp_prompts, ensemble="raw_mean"))))
+    return stages
 
 
 def folder_text_features(
@@ -286,37 +403,63 @@ def folder_text_features(
     density_form: str = "paper",
     store: Any = None,
     progress: bool = False,
+    checkpoint_every: int | None = None,
+    stage_label: Callable[[str], str] = str,
+    stages: Sequence[TextStage] | None = None,
 ) -> TextFeatures:
     """Text features the ``methods`` need, through the feature store (cached per encoder, prompts and words).
 
-    ``corpus`` is a :class:`~debiasood.data.corpora.LabelCorpus` (nouns and adjectives).
+    ``corpus`` is a :class:`~debiasood.data.corpora.LabelCorpus` (nouns and adjectives). The work is done in the
+    stages of :func:`text_stages`, each with one progress bar over its prompts (``stage_label`` formats the
+    bar's label, e.g. with a stage number); ``checkpoint_every`` prompts makes each matrix resumable after a
+    kill (:func:`~debiasood.data.feature_store.cached_text_features`). ``stages`` are :func:`text_stages`'s for
+    these arguments, when the caller has them already.
     """
-    from debiasood.core import prompts
-    from debiasood.data.corpora import csp_pool
+    from tqdm import tqdm
+
     from debiasood.data.feature_store import cached_text_features
 
-    names = list(class_names)
-    rules = _rules(methods)
     text = TextFeatures(id={})
-    for family, template in (("mcm", prompts.MCM_TEMPLATE), ("neglabel", prompts.NEGLABEL_ID_TEMPLATE)):
-        text.id[family] = cached_text_features(encoder, names, template, CLASS_NAMES_FINGERPRINT, store=store,
-                                               progress=progress).numpy()
-    neglabel_prompts = {"noun": prompts.NEGLABEL_NOUN_TEMPLATE, "adj": prompts.NEGLABEL_ADJ_TEMPLATE}
-    if rules & {"neglabel", "density"}:
-        text.corpus = corpus
-        text.corpus_features = _by_part(encoder, corpus, neglabel_prompts, store, progress)
-    if "density" in rules and density_form == "official":
-        text.corpus_raw = _by_part(encoder, corpus, neglabel_prompts, store, progress, raw=True)
-    if "csp" in rules:
-        # CSP's official code averages the raw embeddings of its templates, then normalises ("raw_mean").
-        text.id["csp"] = cached_text_features(encoder, names, prompts.CSP_NOUN_TEMPLATES,
-                                              CLASS_NAMES_FINGERPRINT, store=store, progress=progress,
-                                              ensemble="raw_mean").numpy()
-        text.pool = csp_pool(corpus)
-        text.pool_features = _by_part(encoder, text.pool, {"noun": prompts.CSP_NOUN_TEMPLATES,
-                                                           "adj": prompts.CSP_ADJ_TEMPLATES},
-                                      store, progress, ensemble="raw_mean")
+    if stages is None:
+        stages = text_stages(class_names, corpus, methods=methods, density_form=density_form)
+    for stage in stages:
+        with tqdm(total=stage.prompts, unit="prompt", desc=stage_label(stage.label), disable=not progress) as bar:
+            for task in stage.tasks:
+                counter = _PromptCounter(bar, len(task.templates))
+                features = cached_text_features(encoder, list(task.labels), task.templates, task.fingerprint,
+                                                store=store, raw=task.raw, ensemble=task.ensemble, progress=False,
+                                                checkpoint_every=checkpoint_every, report=counter).numpy()
+                bar.update(task.prompts - counter.prompts)  # a stored matrix is read without reporting
+                _place(text, task, features)
     return text
+
+
+@dataclass
+class _PromptCounter:
+    """Moves a stage's bar by the prompts of each chunk of labels a task reports (labels x templates)."""
+
+    bar: Any
+    per_label: int
+    prompts: int = 0
+
+    def __call__(self, labels: int) -> None:
+        self.prompts += labels * self.per_label
+        self.bar.update(labels * self.per_label)
+
+
+def _place(text: TextFeatures, task: TextTask, features: np.ndarray) -> None:
+    """Put a task's rows where they belong: an ID prompt family, or the rows of its part of speech."""
+    if task.target.startswith("id:"):
+        text.id[task.target[3:]] = features
+        return
+    if task.target == "pool":
+        text.pool = task.rows
+    else:
+        text.corpus = task.rows
+    attribute = {"corpus": "corpus_features", "corpus_raw": "corpus_raw", "pool": "pool_features"}[task.target]
+    if getattr(text, attribute) is None:
+        setattr(text, attribute, np.zeros((len(task.rows), features.shape[1]), np.float32))
+    getattr(text, attribute)[np.asarray(task.rows.parts_of_speech) == task.part] = features
 
 
 # ----------------------------------------------------------------------------------------------- mining
@@ -385,6 +528,95 @@ def dnm_clamp_share(image_features: Any, id_text_features: Any, negative_feature
     return clamped / (images.shape[0] * groups.shape[0])
 
 
+# ------------------------------------------------------------------------------------------------- plan
+
+
+@dataclass
+class Plan:
+    """What :func:`evaluate_data` is about to encode, per stage, and how long that should take.
+
+    ``stages``: one row per stage (``stage``: its label; ``work``: images or prompts; ``to_encode``: how many are
+    not in the feature store yet). ``texts_per_second`` / ``images_per_second``: the encoder's speed measured
+    on a few prompts and images (None where nothing is left to encode); ``seconds``: the estimate for all
+    stages (None without a measurement). Decoding images and mining are not part of the estimate.
+    """
+
+    encoder_id: str
+    device: str
+    stages: list[dict[str, object]]
+    images_to_encode: int
+    prompts_to_encode: int
+    texts_per_second: float | None = None
+    images_per_second: float | None = None
+
+    @property
+    def text_seconds(self) -> float:
+        return self.prompts_to_encode / self.texts_per_second if self.texts_per_second else 0.0
+
+    @property
+    def image_seconds(self) -> float:
+        return self.images_to_encode / self.images_per_second if self.images_per_second else 0.0
+
+    @property
+    def seconds(self) -> float | None:
+        measured = ((self.texts_per_second or not self.prompts_to_encode)
+                    and (self.images_per_second or not self.images_to_encode))
+        return self.text_seconds + self.image_seconds if measured else None
+
+
+def plan_work(encoder: Any, data: FolderData, stages: Sequence[TextStage], *, store: Any = None,
+              measure: bool = True) -> Plan:
+    """The :class:`Plan` of encoding ``data``'s images and the text ``stages`` with ``encoder``: what the
+    feature store already holds is skipped; with ``measure`` the encoder's speed is timed on up to
+    :data:`PROBE_TEXTS` prompts and :data:`PROBE_IMAGES` blank images (after one warm-up call each)."""
+    from debiasood.core.prompts import fill
+    from debiasood.data.datasets.extract import image_feature_key
+    from debiasood.data.feature_store import FeatureStore
+
+    store = store if store is not None else FeatureStore()
+    rows, images, prompts, probe_texts = [], 0, 0, []
+    for name, dataset in data.datasets.items():
+        todo = 0 if store.contains(image_feature_key(encoder, dataset)) else len(dataset)
+        rows.append({"stage": image_stage_label(name, dataset), "work": f"{len(dataset):,} images",
+                     "to_encode": todo})
+        images += todo
+    for stage in stages:
+        todo = [task for task in stage.tasks if not store.contains(task.key(encoder.id))]
+        rows.append({"stage": stage.label, "work": f"{stage.prompts:,} prompts",
+                     "to_encode": sum(task.prompts for task in todo)})
+        prompts += rows[-1]["to_encode"]
+        probe_texts += [fill(task.templates[0], label) for task in todo for label in task.labels[:PROBE_TEXTS]]
+    plan = Plan(encoder.id, str(getattr(encoder, "device", "cpu")), rows, images, prompts)
+    if measure and prompts:
+        plan.texts_per_second = _rate(lambda batch: encoder.encode_texts(batch, progress=False),
+                                      probe_texts[:PROBE_TEXTS])
+    size = getattr(encoder, "image_size", None)
+    if measure and images and size is not None:
+        blank = torch.zeros(PROBE_IMAGES, 3, *size)
+        plan.images_per_second = _rate(lambda batch: encoder.encode_images(batch, progress=False), blank)
+    return plan
+
+
+PROBE_TEXTS = 32
+PROBE_IMAGES = 4
+
+
+def _rate(encode: Callable[[Any], Any], batch: Any) -> float:
+    """Items per second of ``encode`` on ``batch``, after a warm-up call on its first item."""
+    encode(batch[:1])
+    start = time.perf_counter()
+    encode(batch)
+    return len(batch) / max(time.perf_counter() - start, 1e-9)
+
+
+def format_duration(seconds: float) -> str:
+    """'45 s', '12 min', '3 h 20 min'."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 # ------------------------------------------------------------------------------------------------- all
 
 
@@ -399,7 +631,9 @@ class FolderResult:
       ``negative_features`` their unit-norm text features; ``id_text``: the ID prompts' features by prompt
       family ('mcm', 'neglabel', 'csp');
     - ``num_classes``: K; ``corpus_size``: candidate words (0 without mining); ``encoder_id``: model and
-      weights; ``timings``: seconds per stage.
+      weights; ``timings``: seconds per stage;
+    - ``classes``: one row per ID class (label, class folder, the name the prompts used);
+    - ``ignored``: files left out of the datasets because they are not images by their extension.
     """
 
     rows: list[dict[str, object]]
@@ -412,6 +646,8 @@ class FolderResult:
     encoder_id: str
     settings: ScoreSettings
     timings: dict[str, float] = field(default_factory=dict)
+    classes: list[dict[str, object]] = field(default_factory=list)
+    ignored: list[dict[str, object]] = field(default_factory=list)
 
     def image_rows(self) -> list[dict[str, object]]:
         return image_rows(self.images)
@@ -428,6 +664,46 @@ class FolderResult:
             raise ValueError(f"sets must name some of {list(self.images)}, got {list(sets)}")
         features = torch.cat([self.images[name].features for name in sets])
         return dnm_clamp_share(features, self.id_text["neglabel"], self.negative_features["density"], self.settings)
+
+    def dnm_hazard(self) -> dict[str, float] | None:
+        """DNM's a <= 0 regime (see the module docstring), or None when it does not apply (a > 0, or no DNM).
+
+        With K ID classes, the density rule's M negatives in G groups of Q = M // G and tau = tau_neg, the
+        official arithmetic's constant is a = tau - Q (1 - tau) / K
+        (:func:`debiasood.core.scores.dnm_coefficient`); a <= 0 makes it unsafe, and the pipeline's clamped
+        ``dnm`` then clamps some (image, group) pairs. Returns K, Q, tau, a, the safe tau (a > 0 for
+        tau > Q / (K + Q), :func:`debiasood.core.scores.dnm_safe_tau`) and the clamped shares of the ID and the OOD
+        images' pairs (:meth:`dnm_clamp_share`).
+        """
+        from debiasood.core.scores import dnm_coefficient, dnm_safe_tau
+
+        if "density" not in self.negatives:
+            return None
+        group_size = len(self.negatives["density"]) // self.settings.num_groups
+        a = dnm_coefficient(self.num_classes, group_size, self.settings.tau_neg)
+        if a > 0:
+            return None
+        ood = [name for name in self.images if name != "ID"]
+        return {"num_classes": self.num_classes, "group_size": group_size, "tau_neg": self.settings.tau_neg,
+                "coefficient": a, "safe_tau": dnm_safe_tau(self.num_classes, group_size),
+                "clamped_share_id": self.dnm_clamp_share(["ID"]), "clamped_share_ood": self.dnm_clamp_share(ood)}
+
+    def record(self) -> dict[str, object]:
+        """Everything needed to read the table later, as JSON-ready data: rows, the class folder -> name map,
+        encoder, settings, corpus size, mined words, images encoded and skipped, ignored files, DNM's hazard."""
+        return {"encoder": self.encoder_id, "settings": asdict(self.settings), "classes": self.classes,
+                "rows": self.rows, "corpus_size": self.corpus_size, "negatives": self.negatives,
+                "images": self.image_rows(), "skipped": self.skipped_rows(), "ignored": self.ignored,
+                "dnm_hazard": self.dnm_hazard(), "timings": self.timings}
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write :meth:`record` as JSON to ``path`` (atomically); returns the path."""
+        from debiasood.data.files import atomic_write_bytes
+
+        path = Path(path).expanduser()
+        text = json.dumps(self.record(), indent=1, ensure_ascii=False, allow_nan=False)
+        atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+        return path
 
     def metric(self, method: str, ood: str = "average", metric: str = "auroc") -> float:
         """One number of the table, e.g. ``result.metric("dnm", "average", "fpr95")``."""
@@ -490,6 +766,8 @@ def evaluate_folders(
     id_root: str | os.PathLike,
     ood_roots: str | Mapping[str, str | os.PathLike] | Sequence[str],
     class_names_file: str | os.PathLike | None = None,
+    *,
+    names_format: str = "pairs",
     **options: Any,
 ) -> FolderResult:
     """From image folders to OOD metrics: :func:`load_folders`, then :func:`evaluate_data` with ``options``.
@@ -497,7 +775,7 @@ def evaluate_folders(
     The options are validated before any folder is read.
     """
     check_options(**options)
-    return evaluate_data(load_folders(id_root, ood_roots, class_names_file), **options)
+    return evaluate_data(load_folders(id_root, ood_roots, class_names_file, names_format=names_format), **options)
 
 
 def check_options(*, methods: str | Sequence[str] = DEFAULT_METHODS, settings: ScoreSettings | None = None,
@@ -532,20 +810,32 @@ def evaluate_data(
     batch_size: int = 64,
     num_workers: int = 0,
     on_unreadable: str = "warn",
+    checkpoint_every: int = 1000,
     progress: bool = False,
+    log: Callable[[str], object] | None = None,
+    on_plan: Callable[[Plan], object] | None = None,
 ) -> FolderResult:
     """From datasets (:func:`load_folders` or :func:`benchmark_folders`) to OOD metrics (module docstring).
 
     ``encoder`` (an image-capable encoder, e.g. from :func:`make_encoder`) overrides ``model``,
     ``pretrained`` and ``device``. ``corpus`` is a WordNet preset name or a LabelCorpus; ``corpus_step`` > 1
     keeps every n-th word (quick CPU runs). ``settings`` holds T, G, tau_neg and the partition seed (official
-    ViT-B/16 defaults). ``store`` is the feature store (default: ``$DEBIASOOD_CACHE``). Everything is
-    validated before any model is built or any image read.
+    ViT-B/16 defaults). ``store`` is the feature store (default: ``$DEBIASOOD_CACHE``). ``checkpoint_every``
+    images, or prompts, are encoded between two resumable checkpoints, so a killed run loses at most that much.
+    Everything is validated before any model is built or any image read.
+
+    Reporting, for a command line: ``progress`` shows one labelled bar per encoding stage ("[3/8] ...");
+    ``on_plan`` receives the :class:`Plan` (what is left to encode, with a time estimate measured on the model)
+    before any encoding starts; ``log`` receives one line per stage that has no bar (model, mining, scoring).
     """
     check_options(methods=methods, settings=settings, density_k=density_k, density_form=density_form,
                    on_unreadable=on_unreadable)
+    from debiasood.data.encoders.base import check_batch_size
+
+    check_batch_size(checkpoint_every, "checkpoint_every")
     methods = check_methods(methods)
     settings = ScoreSettings() if settings is None else settings
+    say = log if log is not None else (lambda _line: None)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     words = _load_corpus(corpus, corpus_step) if _rules(methods) else None
@@ -554,21 +844,48 @@ def evaluate_data(
     start = time.perf_counter()
     encoder = make_encoder(model, pretrained, device=device, progress=progress) if encoder is None else encoder
     timings["model"] = time.perf_counter() - start
+    say(f"model: {encoder.id} on {getattr(encoder, 'device', 'cpu')} ({timings['model']:.1f} s)")
+    if getattr(encoder, "random_weights", False):
+        say("note: the model has random weights (pretrained='random'): it has learned nothing, so the numbers "
+            "below only show that the pipeline runs; they say nothing about OOD detection")
+    stages = text_stages(data.id.class_names, words, methods=methods, density_form=density_form)
+    if on_plan is not None:
+        on_plan(plan_work(encoder, data, stages, store=store))
+    stored = _stored_image_stages(encoder, data, store)
+    total = len(data.datasets) + len(stages) + (1 if _rules(methods) else 0) + 1
+    numbered = iter(range(1, total + 1))
+
+    def stage_label(label: str) -> str:
+        numbered_label = f"[{next(numbered)}/{total}] {label}"
+        if label in stored:  # no bar: the features are read, not computed
+            say(f"{numbered_label}: read from the feature store")
+        return numbered_label
+
     start = time.perf_counter()
     images = extract_folder_features(encoder, data, store=store, batch_size=batch_size, num_workers=num_workers,
-                                     on_unreadable=on_unreadable, progress=progress)
+                                     on_unreadable=on_unreadable, progress=progress, chunk_size=checkpoint_every,
+                                     stage_label=stage_label)
     timings["image features"] = time.perf_counter() - start
     start = time.perf_counter()
     text = folder_text_features(encoder, data.id.class_names, words, methods=methods, density_form=density_form,
-                                store=store, progress=progress)
+                                store=store, progress=progress, checkpoint_every=checkpoint_every,
+                                stage_label=stage_label, stages=stages)
     timings["text features"] = time.perf_counter() - start
-    start = time.perf_counter()
-    negatives = mine_negatives(text, methods, density_k=density_k, density_form=density_form)
-    _check_group_count(negatives, settings.num_groups)
-    timings["mining"] = time.perf_counter() - start
+    negatives = {}
+    if _rules(methods):
+        start = time.perf_counter()
+        say(stage_label(f"mining: {', '.join(sorted(_rules(methods)))} over {len(words):,} corpus words"))
+        negatives = mine_negatives(text, methods, density_k=density_k, density_form=density_form)
+        _check_group_count(negatives, settings.num_groups)
+        timings["mining"] = time.perf_counter() - start
+        say("      " + ", ".join(f"{rule}: {len(w):,} negatives" for rule, (_, w) in negatives.items())
+            + f" ({timings['mining']:.1f} s)")
 
     start = time.perf_counter()
     ood = {name: images[name].features for name in data.ood}
+    say(stage_label(f"scoring: {', '.join(methods)} on {len(images['ID']):,} ID and "
+                    f"{sum(len(f) for f in ood.values()):,} OOD images" + (f", {bootstrap} bootstrap resamples"
+                                                                          if bootstrap else "")))
     rows = []
     for method in methods:
         rule, score = METHODS[method]
@@ -578,11 +895,12 @@ def evaluate_data(
                                    convention=convention, bootstrap=bootstrap):
             rows.append({"encoder": encoder.id, "method": method, **{k: v for k, v in row.items() if k != "score"}})
     timings["scoring"] = time.perf_counter() - start
+    say(f"      {len(rows)} rows ({timings['scoring']:.1f} s)")
     return FolderResult(rows=rows, images=images, negatives={rule: w for rule, (_, w) in negatives.items()},
                         negative_features={rule: f for rule, (f, _) in negatives.items()}, id_text=text.id,
                         num_classes=len(data.id.class_names), corpus_size=0 if words is None else len(words),
-                        encoder_id=encoder.id, settings=settings,
-                        timings=timings)
+                        encoder_id=encoder.id, settings=settings, timings=timings,
+                        classes=data.id.class_rows(), ignored=data.ignored_rows())
 
 
 # ------------------------------------------------------------------------------------------------ figure

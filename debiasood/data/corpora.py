@@ -44,6 +44,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from debiasood.data.wordnet import WordNet, get_wordnet
@@ -185,22 +186,35 @@ def load_corpus(preset: str, *, wordnet: WordNet | None = None) -> LabelCorpus:
 
 
 _COLUMNS = ("words", "parts_of_speech", "synsets", "lexfiles", "source_words")
-_DISK_FORMAT = "debiasood.corpus-preset/1"  # bump when build_corpus' rule changes
+_DISK_FORMAT = "debiasood.corpus-preset/2"  # bump when build_corpus' rule or the key changes
+
+
+def preset_cache_path(preset: str, wordnet_digest: str) -> Path:
+    """Where :func:`load_corpus` stores a built preset: keyed by the preset's files, the build rule's version and
+    the content of the WordNet it was built from (:attr:`debiasood.data.wordnet.WordNetCheck.digest`)."""
+    from debiasood.data.files import default_cache_root
+
+    key = hashlib.sha256(json.dumps([_DISK_FORMAT, PRESETS[preset], wordnet_digest]).encode()).hexdigest()[:16]
+    return default_cache_root() / "corpora" / f"{preset}-{key}.json"
 
 
 @functools.cache
 def _cached_preset(preset: str) -> LabelCorpus:
     """A preset built once per machine: parsing WordNet with nltk costs ~10 s of CPU in every process.
 
-    The built corpus is stored as JSON in the feature store's folder, keyed by the preset's files and the
-    build rule's version. WordNet 3.0 is fixed data (:func:`debiasood.data.wordnet.load_wordnet` refuses any
-    other version), so the key needs no stamp of its files, and a hit skips importing nltk (~6 s). The stored
-    content hash is checked on reading; anything unusable is rebuilt and rewritten.
+    The built corpus is stored as JSON in the feature store's folder (:func:`preset_cache_path`). The key
+    includes WordNet's content, so a preset built from one copy is never served for another (a repaired
+    WordNet, say, rebuilds it). The WordNet files are found and checked without importing nltk (~3 s), so a
+    hit costs reading and hashing them (~0.1 s); damaged files raise
+    :class:`~debiasood.data.wordnet.WordNetDamagedError` even on a hit. The stored content hash is checked on
+    reading; anything unusable is rebuilt and rewritten.
     """
-    from debiasood.data.files import atomic_write_bytes, default_cache_root
+    from debiasood.data.files import atomic_write_bytes
+    from debiasood.data.wordnet import find_wordnet_files, verify_wordnet_files
 
-    key = hashlib.sha256(json.dumps([_DISK_FORMAT, PRESETS[preset]]).encode()).hexdigest()[:16]
-    path = default_cache_root() / "corpora" / f"{preset}-{key}.json"
+    files = find_wordnet_files()  # None before the first copy of Debian's files: get_wordnet() makes it
+    digest = verify_wordnet_files(files).digest if files is not None else get_wordnet().location.check.digest
+    path = preset_cache_path(preset, digest)
     if path.is_file():
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -209,9 +223,11 @@ def _cached_preset(preset: str) -> LabelCorpus:
                 return corpus
         except (ValueError, KeyError, TypeError):
             pass  # unreadable or inconsistent: rebuilt and rewritten below
-    corpus = build_corpus(PRESETS[preset], wordnet=get_wordnet(), name=preset)
+    wordnet = get_wordnet()
+    corpus = build_corpus(PRESETS[preset], wordnet=wordnet, name=preset)
     payload = {"fingerprint": corpus.fingerprint, **{c: list(getattr(corpus, c)) for c in _COLUMNS}}
-    atomic_write_bytes(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    atomic_write_bytes(preset_cache_path(preset, wordnet.location.check.digest),
+                       json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return corpus
 
 

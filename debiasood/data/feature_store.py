@@ -24,6 +24,11 @@ truncated file, a checksum mismatch, a missing or broken sidecar, or a shape, dt
 with the metadata is REPORTED with a :class:`CacheCorruptionWarning` naming the file and the problem, and
 the entry is recomputed: a damaged entry is never used.
 
+Resume: :func:`cached_text_features` with ``checkpoint_every`` encodes the labels in chunks of about that many
+prompts and writes each finished chunk (checksummed, :func:`write_checked_tensors`) to
+``<root>/partial/text/<digest>/``; a run killed part-way resumes from the finished chunks and gives the same
+features as an uninterrupted run. The partial folder is removed once the entry is stored.
+
 Concurrency: compute-and-write of a key happens under an exclusive ``fcntl.flock`` on a per-key lock file,
 so several processes asking for the same key compute it once; readers of a finished entry take no lock
 (files only ever change by atomic replacement, and the checksums tell a torn pair apart). A problem is only
@@ -33,6 +38,7 @@ Linux/macOS only (``fcntl``); on NFS, flock needs a kernel that maps it to POSIX
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -46,7 +52,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from debiasood.core.prompts import check_template
-from debiasood.data.encoders.base import check_texts
+from debiasood.data.encoders.base import check_batch_size, check_texts
 from debiasood.data.files import atomic_write_bytes, default_cache_root, exclusive_lock, sha256_hex
 
 if TYPE_CHECKING:
@@ -131,8 +137,9 @@ def _canonical_json(value: object) -> str:
 
 
 def _payload_sha256(tensor: torch.Tensor) -> str:
-    """sha256 of the tensor's bytes as stored (C order, native little-endian)."""
-    return sha256_hex(memoryview(tensor.contiguous().numpy()).cast("B"))
+    """sha256 of the tensor's bytes as stored (C order, native little-endian); hashlib reads the C-contiguous
+    array's buffer directly (no copy), empty tensors included."""
+    return hashlib.sha256(tensor.contiguous().numpy()).hexdigest()
 
 
 class FeatureStore:
@@ -194,6 +201,16 @@ class FeatureStore:
             stored = _to_storage(_check_computed(compute(), key), dtype)
             self._write(data_path, sidecar_path, key, dtype, stored)
         return stored.float()
+
+    def contains(self, key: FeatureKey, *, dtype: str = "float32") -> bool:
+        """Whether an entry for ``key`` is on disk (its files exist; not validated, so cheap: a damaged entry
+        still counts, and reading it reports and rebuilds it). For plans and progress reports."""
+        data_path = self.path_for(key, dtype)
+        return data_path.is_file() and data_path.with_suffix(".json").is_file()
+
+    def partial_dir(self, key: FeatureKey, dtype: str = "float32") -> Path:
+        """Where the finished chunks of an interrupted computation of ``key`` are kept until it completes."""
+        return self.root / "partial" / key.kind / self.digest(key, dtype)
 
     def get(self, key: FeatureKey, *, dtype: str = "float32") -> torch.Tensor | None:
         """The stored features of ``key`` if a valid entry exists, else None (a damaged entry is then
@@ -302,8 +319,74 @@ def _to_storage(value: torch.Tensor, dtype: str) -> torch.Tensor:
     return stored
 
 
+def write_checked_tensors(path: Path, tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
+    """Write ``tensors`` atomically as safetensors with ``metadata`` plus the sha256 of each tensor's bytes
+    (``<name>_sha256``): the format of the partial chunks of a resumable computation."""
+    from safetensors.torch import save
+
+    tensors = {name: tensor.contiguous() for name, tensor in tensors.items()}
+    checksums = {f"{name}_sha256": _payload_sha256(tensor) for name, tensor in tensors.items()}
+    atomic_write_bytes(path, save(tensors, metadata={**metadata, **checksums}))
+
+
+def read_checked_tensors(path: Path, metadata: dict[str, str]) -> tuple[dict[str, torch.Tensor], dict[str, str]] | str:
+    """(tensors, stored metadata) of a file written by :func:`write_checked_tensors` whose metadata holds
+    ``metadata`` and whose tensors match their checksums; otherwise what is wrong with it, in words."""
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(path, framework="pt") as handle:
+            stored = handle.metadata() or {}
+            tensors = {name: handle.get_tensor(name) for name in handle.keys()}
+    except (OSError, SafetensorError) as err:
+        return f"unreadable or truncated: {err}"
+    if any(stored.get(name) != value for name, value in metadata.items()):
+        return "it was written for another key, range or format version"
+    if any(_payload_sha256(tensor) != stored.get(f"{name}_sha256") for name, tensor in tensors.items()):
+        return "sha256 checksum mismatch"
+    return tensors, stored
+
+
 def _sha256_of_texts(texts: Sequence[str]) -> str:
     return sha256_hex(_canonical_json(list(texts)).encode())
+
+
+def text_feature_key(
+    encoder_id: str,
+    labels: Sequence[str],
+    templates: str | Sequence[str],
+    corpus_fingerprint: str,
+    raw: bool = False,
+    *,
+    ensemble: str = "normalized_mean",
+) -> FeatureKey:
+    """The key :func:`cached_text_features` stores these features under (arguments checked as there)."""
+    labels = check_texts(labels, "labels")
+    template_list = [templates] if isinstance(templates, str) else list(templates)
+    if not template_list:
+        raise ValueError("templates is empty: give at least one template (use '{}' for the bare label)")
+    for template in template_list:
+        check_template(template)
+    if ensemble not in ENSEMBLES:
+        raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
+    if raw and len(template_list) > 1 and ensemble != "raw_mean":
+        raise ValueError(
+            "raw=True with several templates needs ensemble='raw_mean': an average of normalised embeddings "
+            "has no raw counterpart"
+        )
+    return FeatureKey(
+        encoder_id=encoder_id,
+        kind="text",
+        fingerprint=corpus_fingerprint,
+        templates=tuple(template_list),
+        raw=raw,
+        ensemble=ensemble if len(template_list) > 1 else None,
+        content_sha256=_sha256_of_texts(labels),
+    )
+
+
+TEXT_CHUNK_FORMAT_VERSION = 1
+"""Bump when the layout of partial text chunks changes; old ones are then ignored."""
 
 
 def cached_text_features(
@@ -318,6 +401,8 @@ def cached_text_features(
     dtype: str = "float32",
     batch_size: int | None = None,
     progress: bool | None = None,
+    checkpoint_every: int | None = None,
+    report: Callable[[int], object] | None = None,
 ) -> torch.Tensor:
     """Text features of ``labels`` under ``templates``, from the store or encoded and stored.
 
@@ -332,39 +417,72 @@ def cached_text_features(
     ``raw=True`` with several templates therefore requires ``ensemble='raw_mean'``. Memory stays at one
     (len(labels), dim) accumulator whatever the number of templates. The key includes a sha256 of the label
     list, so a changed corpus misses even if ``corpus_fingerprint`` was not updated.
-    """
-    labels = check_texts(labels, "labels")
-    template_list = [templates] if isinstance(templates, str) else list(templates)
-    if not template_list:
-        raise ValueError("templates is empty: give at least one template (use '{}' for the bare label)")
-    for template in template_list:
-        check_template(template)
-    if ensemble not in ENSEMBLES:
-        raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
-    if raw and len(template_list) > 1 and ensemble != "raw_mean":
-        raise ValueError(
-            "raw=True with several templates needs ensemble='raw_mean': an average of normalised embeddings "
-            "has no raw counterpart"
-        )
-    key = FeatureKey(
-        encoder_id=encoder.id,
-        kind="text",
-        fingerprint=corpus_fingerprint,
-        templates=tuple(template_list),
-        raw=raw,
-        ensemble=ensemble if len(template_list) > 1 else None,
-        content_sha256=_sha256_of_texts(labels),
-    )
 
-    def compute() -> torch.Tensor:
+    ``checkpoint_every`` (prompts, optional) makes the encoding resumable: labels are encoded in chunks of
+    ``max(1, checkpoint_every // len(templates))`` labels (every template of a label in the same chunk, since the
+    ensemble is per label), each finished chunk is kept on disk, and a run killed part-way continues from
+    them; None encodes all labels in one piece (a sentence-transformers encoder sorts its inputs by length
+    per call, so chunking can change its features in the last bits). The chunk size is part of the partial
+    folder's checks, so changing it starts the partial work afresh. ``report(n)`` is called with the number of
+    labels of each finished chunk (chunks found on disk included), e.g. to drive one progress bar over
+    several calls; ``progress`` is passed to the encoder for its own bars.
+    """
+    key = text_feature_key(encoder.id, labels, templates, corpus_fingerprint, raw, ensemble=ensemble)
+    labels, template_list = check_texts(labels, "labels"), list(key.templates)
+    if checkpoint_every is not None:
+        check_batch_size(checkpoint_every, "checkpoint_every")
+    store = store if store is not None else FeatureStore()
+    normalize_each = ensemble == "normalized_mean" and len(template_list) > 1
+    computed = []
+
+    def encode(chunk: list[str]) -> torch.Tensor:
         from debiasood.core.mining import ensemble_text_features
 
         return ensemble_text_features(
             lambda texts: encoder.encode_texts(texts, batch_size=batch_size, progress=progress, raw=True),
-            labels, template_list,
-            normalize_each=ensemble == "normalized_mean" and len(template_list) > 1, normalize_result=not raw,
+            chunk, template_list, normalize_each=normalize_each, normalize_result=not raw,
         )
 
-    return (store if store is not None else FeatureStore()).get_or_compute(key, compute, dtype=dtype)
+    def compute() -> torch.Tensor:
+        computed.append(True)
+        if checkpoint_every is None:
+            features = encode(labels)
+            if report is not None:
+                report(len(labels))
+            return features
+        return _encode_in_chunks(store.partial_dir(key, dtype), key, labels, encode,
+                                 max(1, checkpoint_every // len(template_list)), report)
+
+    features = store.get_or_compute(key, compute, dtype=dtype)
+    if computed and checkpoint_every is not None:
+        # The chunks only served to reach the finished entry; leftovers would only cost disk space.
+        shutil.rmtree(store.partial_dir(key, dtype), ignore_errors=True)
+    return features
 
 
+def _encode_in_chunks(partial: Path, key: FeatureKey, labels: list[str], encode: Callable[[list[str]], torch.Tensor],
+                      chunk_labels: int, report: Callable[[int], object] | None) -> torch.Tensor:
+    """Encode ``labels`` ``chunk_labels`` at a time, re-using the checked chunks already in ``partial``."""
+    parts = []
+    for number, start in enumerate(range(0, len(labels), chunk_labels)):
+        stop = min(start + chunk_labels, len(labels))
+        path = partial / f"chunk-{number:06d}.safetensors"
+        metadata = {"format_version": str(TEXT_CHUNK_FORMAT_VERSION), "key": _canonical_json(key.fields()),
+                    "start": str(start), "stop": str(stop), "num_labels": str(len(labels))}
+        features = None
+        if path.exists():
+            found = read_checked_tensors(path, metadata)
+            if isinstance(found, tuple) and set(found[0]) == {_TENSOR_NAME} and found[0][_TENSOR_NAME].shape[0] == (
+                    stop - start):
+                features = found[0][_TENSOR_NAME]
+            else:
+                problem = found if isinstance(found, str) else "it does not hold the features of its labels"
+                warnings.warn(f"partial text-feature chunk {path} is unusable ({problem}); encoding its labels again",
+                              CacheCorruptionWarning, stacklevel=3)
+        if features is None:
+            features = _check_computed(encode(labels[start:stop]), key).detach().to("cpu", torch.float32)
+            write_checked_tensors(path, {_TENSOR_NAME: features}, metadata)
+        parts.append(features)
+        if report is not None:
+            report(stop - start)
+    return torch.cat(parts)

@@ -30,6 +30,43 @@ def default_cache_root() -> Path:
     return base / "debiasood"
 
 
+class CacheRootError(ValueError):
+    """The cache folder cannot be used; the message names the setting it came from and what to do."""
+
+
+def cache_root_source() -> str:
+    """Which setting chose :func:`default_cache_root`, for messages: ``DEBIASOOD_CACHE='...'``, ... ."""
+    if os.environ.get("DEBIASOOD_CACHE"):
+        return f"DEBIASOOD_CACHE={os.environ['DEBIASOOD_CACHE']!r}"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return f"XDG_CACHE_HOME={xdg!r} (DEBIASOOD_CACHE is not set)"
+    return "the default ~/.cache/debiasood (DEBIASOOD_CACHE is not set)"
+
+
+def check_cache_root(root: str | os.PathLike | None = None) -> Path:
+    """Make sure the cache folder (default :func:`default_cache_root`) exists and this process can write to it,
+    creating it if needed; return it. Meant to run once at start-up, so that a cache variable pointing at a
+    file or at a place this user cannot write to is one clear :class:`CacheRootError` naming the variable, not a
+    traceback from deep inside the first write.
+    """
+    path = Path(root).expanduser() if root is not None else default_cache_root()
+    source = cache_root_source() if root is None else f"the cache folder {str(path)!r}"
+    fix = ("set DEBIASOOD_CACHE to a folder you can write to (it is created if missing), or unset it to use "
+           "~/.cache/debiasood")
+    if path.exists() and not path.is_dir():
+        raise CacheRootError(f"{source} points at a file, not a folder: the feature cache needs a folder; {fix}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise CacheRootError(f"{source}: the cache folder {str(path)!r} cannot be created or written to "
+                             f"({err.strerror or err}); {fix}") from err
+    return path
+
+
 def sha256_hex(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -36,7 +36,13 @@ import torch
 
 from debiasood.data.datasets.folders import UNREADABLE_IMAGE_ERRORS, ImageDataset
 from debiasood.data.encoders.base import check_batch_size
-from debiasood.data.feature_store import CacheCorruptionWarning, FeatureKey, FeatureStore
+from debiasood.data.feature_store import (
+    CacheCorruptionWarning,
+    FeatureKey,
+    FeatureStore,
+    read_checked_tensors,
+    write_checked_tensors,
+)
 from debiasood.data.files import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -124,12 +130,14 @@ def extract_image_features(
     progress: bool = True,
     *,
     chunk_size: int = 1000,
+    label: str | None = None,
 ) -> ImageFeatures:
     """Features of every readable image of ``dataset`` (see the module docstring for caching, skips, resume).
 
     ``batch_size`` images per forward pass; ``num_workers`` DataLoader processes that decode and preprocess
     images (0: in this process); ``chunk_size`` images per resumable chunk (part of the partial folder's
     name, so changing it starts the partial work afresh). ``store`` defaults to ``FeatureStore()``.
+    ``label`` names the progress bar (default: "image features of <dataset name>").
     """
     _check_args(encoder, dataset, batch_size, num_workers, chunk_size)
     store = store if store is not None else FeatureStore()
@@ -141,7 +149,7 @@ def extract_image_features(
 
     def compute() -> torch.Tensor:
         features, skipped = _extract_chunks(encoder, dataset, key, partial_dir, batch_size, num_workers,
-                                            fail_fast, progress, chunk_size)
+                                            fail_fast, progress, chunk_size, label)
         # The manifest goes first: the store writes the features after compute() returns, so a features entry
         # never exists without the manifest that says which rows it holds.
         _write_manifest(manifest_path, key, len(dataset), skipped, features)
@@ -260,6 +268,7 @@ def _extract_chunks(
     fail_fast: bool,
     progress: bool,
     chunk_size: int,
+    label: str | None,
 ) -> tuple[torch.Tensor, list[SkippedImage]]:
     """Encode the chunks not yet in ``partial_dir`` and assemble all of them, in dataset order."""
     num_chunks = -(-len(dataset) // chunk_size)
@@ -275,7 +284,7 @@ def _extract_chunks(
     todo = [c for c in range(num_chunks) if c not in chunks]
     if todo:
         _encode_chunks(encoder, dataset, key, partial_dir, bounds, todo, chunks, batch_size, chunk_size,
-                       num_workers, fail_fast, progress)
+                       num_workers, fail_fast, progress, label)
     skipped = [item for c in range(num_chunks) for item in chunks[c].skipped]
     if len(skipped) == len(dataset):
         raise ValueError(f"none of the {len(dataset)} images of {dataset.name!r} could be read, e.g. "
@@ -296,6 +305,7 @@ def _encode_chunks(
     num_workers: int,
     fail_fast: bool,
     progress: bool,
+    label: str | None,
 ) -> None:
     from tqdm import tqdm  # the text bar: tqdm.auto would ask notebooks for ipywidgets
 
@@ -307,7 +317,7 @@ def _encode_chunks(
         collate_fn=_collate,
     )
     done = len(dataset) - sum(bounds[c][1] - bounds[c][0] for c in todo)
-    bar = tqdm(total=len(dataset), initial=done, unit="img", desc=f"image features of {dataset.name}",
+    bar = tqdm(total=len(dataset), initial=done, unit="img", desc=label or f"image features of {dataset.name}",
                disable=not progress)
     pending: dict[int, list] = {}
     with bar:
@@ -367,15 +377,9 @@ def _chunk_metadata(key: FeatureKey, bounds: tuple[int, int], num_images: int) -
 
 
 def _write_chunk(path: Path, key: FeatureKey, bounds: tuple[int, int], num_images: int, chunk: _Chunk) -> None:
-    from safetensors.torch import save
-
-    features = chunk.features.contiguous()
     metadata = _chunk_metadata(key, bounds, num_images) | {
-        "skipped": json.dumps([[item.index, item.path, item.reason] for item in chunk.skipped]),
-        "features_sha256": _sha256(features),
-        "kept_sha256": _sha256(chunk.kept),
-    }
-    atomic_write_bytes(path, save({"features": features, "kept": chunk.kept.contiguous()}, metadata=metadata))
+        "skipped": json.dumps([[item.index, item.path, item.reason] for item in chunk.skipped])}
+    write_checked_tensors(path, {"features": chunk.features, "kept": chunk.kept}, metadata)
 
 
 def _read_chunk(path: Path, key: FeatureKey, start: int, stop: int, num_images: int, dim: int) -> _Chunk | None:
@@ -394,21 +398,13 @@ def _read_chunk(path: Path, key: FeatureKey, start: int, stop: int, num_images: 
 
 
 def _chunk_problem(path: Path, key: FeatureKey, start: int, stop: int, num_images: int, dim: int) -> _Chunk | str:
-    from safetensors import SafetensorError, safe_open
-
-    try:
-        with safe_open(path, framework="pt") as handle:
-            metadata = handle.metadata() or {}
-            if set(handle.keys()) != {"features", "kept"}:
-                return "it does not hold exactly the tensors 'features' and 'kept'"
-            features, kept = handle.get_tensor("features"), handle.get_tensor("kept")
-    except (OSError, SafetensorError) as err:
-        return f"unreadable or truncated: {err}"
-    expected = _chunk_metadata(key, (start, stop), num_images)
-    if any(metadata.get(name) != value for name, value in expected.items()):
-        return "it was written for another dataset, encoder, range or format version"
-    if _sha256(features) != metadata.get("features_sha256") or _sha256(kept) != metadata.get("kept_sha256"):
-        return "sha256 checksum mismatch"
+    found = read_checked_tensors(path, _chunk_metadata(key, (start, stop), num_images))
+    if isinstance(found, str):
+        return found
+    tensors, metadata = found
+    if set(tensors) != {"features", "kept"}:
+        return "it does not hold exactly the tensors 'features' and 'kept'"
+    features, kept = tensors["features"], tensors["kept"]
     try:
         skipped = [SkippedImage(int(i), str(p), str(r)) for i, p, r in json.loads(metadata.get("skipped", ""))]
     except (ValueError, TypeError) as err:

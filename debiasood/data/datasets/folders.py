@@ -19,7 +19,11 @@ Layouts, and where each comes from:
   feature dumps follow that row order). Labels are ImageNet-1K indices, i.e. positions in the sorted wnid list
   of :func:`debiasood.data.label_sets.imagenet1k_wnids` (the ILSVRC-2012 label order).
 - Your own data: :func:`image_folder_dataset`, an ImageFolder (or a flat folder for an OOD set) with optional
-  display names per class folder.
+  display names per class folder from a class-names file (:func:`read_class_names`: ``<folder> <name>`` lines,
+  or one name per line with ``names_format="lines"``).
+
+Files that are not images by their extension (say a ``.gif``, which torchvision's ImageFolder does not read
+either, or a ``notes.txt``) are left out and listed in :attr:`ImageDataset.ignored`, so a report can say so.
 
 Every loader fails with an error naming the path it expected and the layout it looked for: a missing folder
 raises :class:`DatasetNotFoundError` (a ``FileNotFoundError``), a folder with the wrong content
@@ -28,6 +32,7 @@ raises :class:`DatasetNotFoundError` (a ``FileNotFoundError``), a folder with th
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import json
@@ -75,6 +80,10 @@ class ImageDataset:
     - ``labels``: int64 array, one label per file, each an index into ``class_names`` (read-only).
     - ``wnids``: the WordNet ids of the classes where the classes are ImageNet synsets, else None.
     - ``layout``: which layout was found, in words (for messages and reports).
+    - ``class_folders``: the class folder of each class where ``class_names`` are display names read from a
+      class-names file, else None (the names are the folders).
+    - ``ignored``: files under ``root`` left out because their extension is not an image type
+      (:data:`IMAGE_EXTENSIONS`), relative to ``root``; hidden files are not listed.
     """
 
     name: str
@@ -84,6 +93,8 @@ class ImageDataset:
     class_names: tuple[str, ...]
     layout: str
     wnids: tuple[str, ...] | None = None
+    class_folders: tuple[str, ...] | None = None
+    ignored: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -106,10 +117,14 @@ class ImageDataset:
                              f"got [{labels.min()}, {labels.max()}]")
         labels.flags.writeable = False
         object.__setattr__(self, "labels", labels)
-        if self.wnids is not None:
-            object.__setattr__(self, "wnids", tuple(self.wnids))
-            if len(self.wnids) != len(self.class_names):
-                raise ValueError(f"dataset {self.name!r}: {len(self.wnids)} wnids for {len(self.class_names)} classes")
+        for column in ("wnids", "class_folders"):
+            value = getattr(self, column)
+            if value is not None:
+                object.__setattr__(self, column, tuple(value))
+                if len(value) != len(self.class_names):
+                    raise ValueError(
+                        f"dataset {self.name!r}: {len(value)} {column} for {len(self.class_names)} classes")
+        object.__setattr__(self, "ignored", tuple(self.ignored))
 
     def __len__(self) -> int:
         return len(self.files)
@@ -171,7 +186,15 @@ class ImageDataset:
             class_names=self.class_names,
             layout=self.layout,
             wnids=self.wnids,
+            class_folders=self.class_folders,
+            ignored=self.ignored,
         )
+
+    def class_rows(self) -> list[dict[str, object]]:
+        """One row per class: label, class folder (where known) and the name the prompts use."""
+        folders = self.class_folders or self.class_names
+        return [{"label": label, "folder": folder, "name": name}
+                for label, (folder, name) in enumerate(zip(folders, self.class_names, strict=True))]
 
 
 def _unreadable_image_errors() -> tuple[type[BaseException], ...]:
@@ -211,25 +234,28 @@ def _check_root(root: str | os.PathLike, what: str, expected: str) -> Path:
     return path
 
 
-def _images_under(folder: Path) -> list[str]:
-    """Image files under ``folder``, relative to it, in torchvision's ImageFolder order."""
+def _images_under(folder: Path) -> tuple[list[str], list[str]]:
+    """(image files, other non-hidden files) under ``folder``, relative to it, in torchvision's ImageFolder order."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         dirnames[:] = [d for d in dirnames if not _is_hidden(d)]  # prune hidden folders from the walk
-        found.append((dirpath, sorted(f for f in filenames if _is_image(f))))
-    files = []
+        found.append((dirpath, sorted(f for f in filenames if not _is_hidden(f))))
+    files, others = [], []
     for dirpath, filenames in sorted(found):  # torchvision: sorted(os.walk(...)), then sorted file names
         relative_dir = Path(dirpath).relative_to(folder)
-        files.extend((relative_dir / name).as_posix() for name in filenames)
-    return files
+        for name in filenames:
+            (files if _is_image(name) else others).append((relative_dir / name).as_posix())
+    return files, others
 
 
 @dataclass
 class _Scan:
-    """What sits directly in a root folder: loose images and class folders (with their images)."""
+    """What sits directly in a root folder: loose images, class folders (with their images), and the
+    non-hidden files that are not images (relative to the root)."""
 
     loose: list[str]
     classes: dict[str, list[str]]  # folder name -> images under it, relative to the folder
+    ignored: list[str]
 
     @property
     def non_empty_classes(self) -> dict[str, list[str]]:
@@ -237,16 +263,17 @@ class _Scan:
 
 
 def _scan(root: Path) -> _Scan:
-    loose, classes = [], {}
+    loose, classes, ignored = [], {}, []
     with os.scandir(root) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             if _is_hidden(entry.name):
                 continue
             if entry.is_dir():
-                classes[entry.name] = _images_under(Path(entry.path))
-            elif entry.is_file() and _is_image(entry.name):
-                loose.append(entry.name)
-    return _Scan(loose, classes)
+                classes[entry.name], others = _images_under(Path(entry.path))
+                ignored.extend(f"{entry.name}/{other}" for other in others)
+            elif entry.is_file():
+                (loose if _is_image(entry.name) else ignored).append(entry.name)
+    return _Scan(loose, classes, ignored)
 
 
 def _examples(names: Sequence[str]) -> str:
@@ -304,7 +331,7 @@ def _from_scan(path: Path, scan: _Scan, name: str, what: str, expected: str, all
     if scan.loose and not scan.non_empty_classes and allow_flat:
         # Empty subfolders next to a flat folder of images hold nothing to lose; they are not classes.
         return ImageDataset(name, path, tuple(scan.loose), np.zeros(len(scan.loose), np.int64), (path.name,),
-                            "flat folder of images")
+                            "flat folder of images", ignored=tuple(scan.ignored))
     if not scan.classes:
         if scan.loose:  # only reached when flat folders are not allowed
             raise DatasetLayoutError(
@@ -315,59 +342,119 @@ def _from_scan(path: Path, scan: _Scan, name: str, what: str, expected: str, all
     if not scan.non_empty_classes:
         raise _no_images(path, what, expected)
     files, labels, classes = _class_folder_files(path, scan, what, expected)
-    return ImageDataset(name, path, tuple(files), np.asarray(labels), tuple(classes), "class folders (ImageFolder)")
+    return ImageDataset(name, path, tuple(files), np.asarray(labels), tuple(classes), "class folders (ImageFolder)",
+                        ignored=tuple(scan.ignored))
+
+
+NAMES_FORMATS = ("pairs", "lines")
+"""The two forms of a class-names file (:func:`read_class_names`); ``pairs`` is the default."""
 
 
 def image_folder_dataset(
-    root: str | os.PathLike, class_names_file: str | os.PathLike | None = None, *, name: str | None = None
+    root: str | os.PathLike,
+    class_names_file: str | os.PathLike | None = None,
+    *,
+    name: str | None = None,
+    names_format: str = "pairs",
 ) -> ImageDataset:
     """Your own dataset: ``root/<class>/<image>`` (or a flat folder of images, e.g. an OOD set of your own).
 
-    ``class_names_file`` (optional, UTF-8 text) gives display names, which the prompts use, for the class
-    folders, in one of two forms:
-
-    - one name per line, in the sorted order of the class folders (as many lines as folders);
-    - ``<folder> <display name>`` per line (folder and name separated by the first run of whitespace), in any
-      order, covering every folder. This form is recognised when the first word of every line is a class
-      folder name.
-
-    Blank lines are ignored. Without the file the folder names are the class names.
+    ``class_names_file`` (optional) gives the class folders the display names the prompts use; see
+    :func:`read_class_names` for its format (``names_format``). The names must be distinct
+    (:func:`check_distinct_class_names`). Without the file the folder names are the class names. The result
+    keeps the folders in ``class_folders``, so reports can show which folder got which name.
     """
+    if names_format not in NAMES_FORMATS:
+        raise ValueError(f"names_format must be one of {list(NAMES_FORMATS)}, got {names_format!r}")
     dataset = image_folder(root, name=name, allow_flat=True)
     if class_names_file is None:
         return dataset
-    names = _read_class_names(Path(class_names_file).expanduser(), dataset.class_names)
-    return ImageDataset(dataset.name, dataset.root, dataset.files, dataset.labels, names, dataset.layout)
+    path = Path(class_names_file).expanduser()
+    names = read_class_names(path, dataset.class_names, names_format)
+    check_distinct_class_names(names, dataset.class_names, f"class_names_file {str(path)!r}")
+    return ImageDataset(dataset.name, dataset.root, dataset.files, dataset.labels, names, dataset.layout,
+                        class_folders=dataset.class_names, ignored=dataset.ignored)
 
 
-def _read_class_names(path: Path, folders: tuple[str, ...]) -> tuple[str, ...]:
+def read_class_names(path: str | os.PathLike, folders: Sequence[str], names_format: str = "pairs") -> tuple[str, ...]:
+    """Display names of the class ``folders`` (in their order) from a class-names file.
+
+    The file is UTF-8 text (a byte-order mark, as some Windows editors write, is tolerated), one class per line;
+    blank lines and surrounding spaces are ignored. ``names_format``:
+
+    - ``"pairs"`` (default): ``<folder> <display name>`` per line, in any order, every class folder exactly once,
+      e.g. ``n01443537 goldfish``. The folder is the longest class folder name the line starts with, followed by
+      whitespace or the end of the line (so folder names may contain spaces); a line holding only a folder name
+      keeps that name. A line that starts with no class folder is an error naming the line: the form is never
+      guessed, because a guess turns one misspelt folder into a silent shift of every name.
+    - ``"lines"``: one display name per line, in the sorted order of the class folders, as many lines as folders.
+
+    Raises :class:`DatasetNotFoundError` for a missing file and :class:`DatasetLayoutError` (naming the file,
+    and the line where one is at fault) for anything else.
+    """
+    path = Path(path)
+    if names_format not in NAMES_FORMATS:
+        raise ValueError(f"names_format must be one of {list(NAMES_FORMATS)}, got {names_format!r}")
     if not path.is_file():
         raise DatasetNotFoundError(f"class_names_file {str(path)!r} does not exist (or is not a file)")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    where = f"class_names_file {str(path)!r}"
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # utf-8-sig drops a leading byte-order mark
+    except UnicodeDecodeError as err:
+        raise DatasetLayoutError(f"{where} is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8"
+                                 ) from err
+    lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not lines:
-        raise DatasetLayoutError(f"class_names_file {str(path)!r} is empty; expected one display name per class "
-                                 f"folder ({len(folders)})")
-    pairs = [line.split(maxsplit=1) for line in lines]
-    if all(pair[0] in folders for pair in pairs):
-        mapping: dict[str, str] = {}
-        for pair in pairs:
-            if pair[0] in mapping:
-                raise DatasetLayoutError(f"class_names_file {str(path)!r} names folder {pair[0]!r} twice")
-            mapping[pair[0]] = pair[1].strip() if len(pair) > 1 else pair[0]
-        missing = [folder for folder in folders if folder not in mapping]
-        if missing:
+        raise DatasetLayoutError(f"{where} is empty; expected one line per class folder ({len(folders)})")
+    if names_format == "lines":
+        if len(lines) != len(folders):
             raise DatasetLayoutError(
-                f"class_names_file {str(path)!r} maps folders to names but leaves out {_examples(missing)}; "
-                "give a line '<folder> <display name>' for every class folder"
-            )
-        return tuple(mapping[folder] for folder in folders)
-    if len(lines) != len(folders):
+                f"{where} has {len(lines)} names but there are {len(folders)} class folders "
+                f"({_examples(list(folders))}); with names_format='lines' it must hold one name per line in sorted "
+                "folder order")
+        return tuple(line for _, line in lines)
+    return _read_pairs(where, lines, list(folders))
+
+
+def _read_pairs(where: str, lines: list[tuple[int, str]], folders: list[str]) -> tuple[str, ...]:
+    longest_first = sorted(folders, key=len, reverse=True)
+    names: dict[str, str] = {}
+    line_of: dict[str, int] = {}
+    for number, line in lines:
+        folder = next((f for f in longest_first
+                       if line == f or (line.startswith(f) and line[len(f)].isspace())), None)
+        if folder is None:
+            first = line.split(maxsplit=1)[0]
+            close = difflib.get_close_matches(first, folders, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise DatasetLayoutError(
+                f"{where}, line {number}: {line!r} does not start with a class folder name{hint}. Each line must be "
+                f"'<folder> <display name>' for one of the class folders ({_examples(folders)}). If the file lists "
+                "one name per line in sorted folder order instead, say so: names_format='lines' "
+                "(command line: --names-format lines)")
+        if folder in names:
+            raise DatasetLayoutError(f"{where} names folder {folder!r} twice (lines {line_of[folder]} and {number})")
+        names[folder], line_of[folder] = line[len(folder):].strip() or folder, number
+    missing = [folder for folder in folders if folder not in names]
+    if missing:
         raise DatasetLayoutError(
-            f"class_names_file {str(path)!r} has {len(lines)} names but there are {len(folders)} class folders "
-            f"({_examples(list(folders))}); expected one name per line in sorted folder order, or lines "
-            "'<folder> <display name>'"
-        )
-    return tuple(lines)
+            f"{where} maps folders to names but leaves out {_examples(missing)}; give a line "
+            "'<folder> <display name>' for every class folder")
+    return tuple(names[folder] for folder in folders)
+
+
+def check_distinct_class_names(names: Sequence[str], folders: Sequence[str], where: str) -> None:
+    """Refuse class names that give the same prompt: CLIP's tokenizer lowercases and collapses whitespace, so
+    'Thing' and 'thing' are one prompt, and two classes with one prompt cannot be told apart (MCM's softmax
+    splits between them; NegLabel and DNM count the same similarity twice). ``where`` names the source."""
+    by_prompt: dict[str, list[str]] = {}
+    for name, folder in zip(names, folders, strict=True):
+        by_prompt.setdefault(" ".join(name.lower().split()), []).append(folder)
+    clashes = [f"{prompt!r} names folders {_examples(group)}" for prompt, group in by_prompt.items() if len(group) > 1]
+    if clashes:
+        raise DatasetLayoutError(
+            f"{where}: class names must be distinct (case and spacing ignored, as CLIP's tokenizer does), but "
+            f"{'; '.join(clashes)}. Give each class its own name, or merge the folders if they are one class")
 
 
 def ood_dataset(root: str | os.PathLike, name: str) -> ImageDataset:
@@ -452,7 +539,7 @@ def imagenet_val(root: str | os.PathLike, *, complete: bool = True, names: str =
     if complete:
         _check_complete(path, files, labels, bool(scan.loose))
     return ImageDataset("ImageNet-1K val", path, tuple(files), np.asarray(labels), label_set.class_names, layout,
-                        wnids=label_set.wnids)
+                        wnids=label_set.wnids, ignored=tuple(scan.ignored))
 
 
 def _flat_val(path: Path, loose: list[str]) -> tuple[list[str], list[int]]:

@@ -16,9 +16,14 @@ Weights, and what the encoder's ``id`` says about them:
   file's content hash (memoised by path, size and mtime, see :func:`debiasood.data.files.file_sha256`). A file
   whose sha256 is the one OpenAI publishes for a tag (the hash is part of OpenAI's download URL) is that tag:
   it gets the tag's id, preprocessing and QuickGELU. A missing file fails at once, before open_clip is even
-  imported.
+  imported. Any other file is inspected before open_clip loads it (:func:`describe_checkpoint`: safetensors,
+  torch's zip or legacy pickle format, read with ``weights_only``; never a full unpickling): a file that is not
+  a checkpoint, or holds a CLIP of another shape, raises :class:`CheckpointError` naming the file, what it seems
+  to be, and the open_clip architectures it does fit.
 - ``pretrained=None``: random weights, seeded (tests only): ``open_clip:<arch>:random-seed<seed>-torch<ver>``
-  (torch's initialisers may change between versions, so the version is part of the name).
+  (torch's initialisers may change between versions, so the version is part of the name). open_clip's log line
+  "No pretrained weights loaded ... initialized randomly" is left out; :attr:`OpenClipEncoder.random_weights`
+  says the same, so a caller can tell its users once, in its own words.
 
 ``@fp16``/``@bf16`` is appended when the weights are cast to half precision (the default on CUDA), because
 the cast changes the features; ``:quick_gelu=<bool>`` when the activation differs from what the weights were
@@ -34,19 +39,32 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import logging
+import math
 import os
+import pickle
 import urllib.error
 import urllib.request
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from debiasood.data.encoders.base import WeightsUnavailableError, check_batch_size, check_texts
+
+
+class CheckpointError(ValueError):
+    """A local checkpoint file is not one, or holds weights of another architecture. The message names the file,
+    what it seems to be and the architectures it fits; ``found`` is the architecture read from the file
+    (:func:`describe_checkpoint`), or None."""
+
+    def __init__(self, message: str, *, found: dict | None = None) -> None:
+        super().__init__(message)
+        self.found = found
 
 _CHECKPOINT_SUFFIXES = (".pt", ".pth", ".bin", ".safetensors", ".npz", ".ckpt")
 _OFFLINE_VALUES = {"1", "on", "yes", "true"}  # huggingface_hub's own rule for HF_HUB_OFFLINE
@@ -80,7 +98,8 @@ class OpenClipEncoder:
     ``'fp16'`` (CUDA only) or ``'bf16'``; ``batch_size`` texts per forward pass and ``image_batch_size`` images
     per pass; ``progress`` shows tqdm bars; ``seed`` seeds random weights; ``quick_gelu`` None follows the
     weights (True for OpenAI's); ``model_cfg`` overrides the architecture (``embed_dim``, ``vision_cfg``,
-    ``text_cfg``), e.g. a tiny model for tests; ``cache_root`` is where the weights-hash memo lives.
+    ``text_cfg``), e.g. a tiny model for tests; ``cache_root`` is where the weights-hash memo lives;
+    ``model_label`` is how error messages name the architecture (default ``model_name``).
     """
 
     supports_images = True
@@ -99,6 +118,7 @@ class OpenClipEncoder:
         quick_gelu: bool | None = None,
         model_cfg: dict | None = None,
         cache_root: str | os.PathLike | None = None,
+        model_label: str | None = None,
     ) -> None:
         if not isinstance(model_name, str) or not model_name.strip():
             raise ValueError(f"model_name must be an open_clip architecture name, got {model_name!r}")
@@ -140,6 +160,8 @@ class OpenClipEncoder:
             else:
                 weights = f"file-sha256-{sha256[:12]}"
             source = str(local_file)
+            if tag is None:
+                _check_checkpoint(open_clip, local_file, model_label or model_name, arch_cfg)
         elif pretrained is not None:
             tag_cfg = _check_tag(open_clip, model_name, pretrained)
             cached = _cached_tag_file(tag_cfg)
@@ -157,10 +179,21 @@ class OpenClipEncoder:
             self.id += f":quick_gelu={self.quick_gelu}"
 
         self.model_name, self.dim = model_name, int(arch_cfg["embed_dim"])
-        self.model = _build_model(
-            open_clip, model_name, source, {} if download_tag else tag_cfg, model_cfg or {},
-            device=self.device, precision=self.precision, quick_gelu=self.quick_gelu, seed=seed,
-        )
+        self.random_weights = pretrained is None
+        try:
+            self.model = _build_model(
+                open_clip, model_name, source, {} if download_tag else tag_cfg, model_cfg or {},
+                device=self.device, precision=self.precision, quick_gelu=self.quick_gelu, seed=seed,
+            )
+        except _LOAD_ERRORS as err:
+            if local_file is None:
+                raise
+            # What the inspection above could not foresee (a TorchScript archive, a conversion open_clip refuses).
+            first_line = (str(err).strip().splitlines() or [""])[0][:300]
+            raise CheckpointError(
+                f"open_clip could not load checkpoint {str(local_file)!r} as {model_label or model_name} "
+                f"({type(err).__name__}: {first_line}); the file is {describe_checkpoint(local_file)[0]}"
+            ) from err
         self.model.eval()
         preprocess_cfg = open_clip.transform.PreprocessCfg(**self.model.visual.preprocess_cfg)
         self.preprocess = open_clip.transform.image_transform_v2(preprocess_cfg, is_train=False)
@@ -318,6 +351,167 @@ def _check_local_file(path: Path, model_name: str) -> Path:
     )
 
 
+# What torch.load, safetensors and open_clip raise for a file they cannot use as these weights.
+_LOAD_ERRORS = (pickle.UnpicklingError, RuntimeError, AssertionError, KeyError, ValueError, TypeError,
+                AttributeError, EOFError, StopIteration, OSError, zipfile.BadZipFile)
+_ARCHITECTURE_FIELDS = ("embed_dim", "vision", "vision_width", "vision_layers", "patch_size", "text_width",
+                        "text_layers")
+"""Fields that must agree for weights to load (image size and context length are interpolated by open_clip)."""
+
+
+def describe_checkpoint(path: str | os.PathLike) -> tuple[str, dict | None]:
+    """What a weights file is, in words, and the CLIP architecture of the state dict it holds (or None).
+
+    Reads safetensors headers, torch's zip format (memory-mapped) and legacy pickles with
+    ``torch.load(weights_only=True)``, which never runs code from the file; TorchScript archives are named but
+    not opened. The architecture (see :func:`config_architecture` for the fields) is read off the shapes of the
+    OpenAI/open_clip CLIP keys: ``text_projection``, ``positional_embedding``, ``visual.conv1.weight``, ...
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        return "an empty file", None
+    with open(path, "rb") as handle:
+        head = handle.read(64)
+    header_length = int.from_bytes(head[:8], "little")
+    if 0 < header_length <= size - 8 and head[8:9] == b"{":
+        return _describe_safetensors(path)
+    if zipfile.is_zipfile(path):
+        return _describe_zip(path)
+    if head[:1] == b"\x80":
+        return _describe_torch_file(path, "a pickle file (torch's legacy format)")
+    text = head.decode("utf-8", "replace")
+    if all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+        return f"a text file, not a checkpoint (it starts {text[:40]!r})", None
+    return f"not a checkpoint format open_clip reads (its first bytes are {head[:8].hex(' ')})", None
+
+
+def _describe_safetensors(path: Path) -> tuple[str, dict | None]:
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(path, framework="pt") as handle:
+            shapes = {name: tuple(handle.get_slice(name).get_shape()) for name in handle.keys()}
+    except (OSError, SafetensorError) as err:
+        return f"a damaged safetensors file ({err})", None
+    return _describe_state_dict("a safetensors file", shapes)
+
+
+def _describe_zip(path: Path) -> tuple[str, dict | None]:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if any(name.rsplit("/", 1)[-1] == "constants.pkl" for name in names):
+        return "a TorchScript archive (the format of OpenAI's original CLIP files)", None
+    if any(name.rsplit("/", 1)[-1] == "data.pkl" for name in names):
+        return _describe_torch_file(path, "a torch.save file")
+    if names and all(name.endswith(".npy") for name in names):
+        return "a NumPy .npz archive (open_clip reads those for SigLIP's big_vision weights only)", None
+    return f"a zip archive that is not a checkpoint (it holds {', '.join(names[:3]) or 'nothing'})", None
+
+
+def _describe_torch_file(path: Path, kind: str) -> tuple[str, dict | None]:
+    try:
+        # mmap: a zip-format checkpoint is mapped, not read, so inspecting a multi-GB file costs little.
+        loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=kind == "a torch.save file")
+    except pickle.UnpicklingError:
+        return (f"{kind} that torch.load(weights_only=True) refuses: it holds Python objects other than tensors "
+                "(a training checkpoint, or a pickled model), and unpickling it could run code. Save its "
+                "state_dict() with torch.save or safetensors and pass that file"), None
+    except (RuntimeError, EOFError, ValueError, OSError) as err:
+        return f"{kind} that cannot be read ({type(err).__name__}: {str(err)[:200]})", None
+    if isinstance(loaded, dict) and isinstance(loaded.get("state_dict"), dict):
+        loaded = loaded["state_dict"]
+    if not isinstance(loaded, dict) or not loaded or not all(isinstance(v, torch.Tensor) for v in loaded.values()):
+        what = "an empty dict" if loaded == {} else f"a {type(loaded).__name__}"
+        return f"{kind} holding {what}, not a state dict of tensors", None
+    return _describe_state_dict(kind, {name: tuple(value.shape) for name, value in loaded.items()})
+
+
+def _count_blocks(shapes: dict[str, tuple], prefix: str) -> int:
+    return len({name[len(prefix):].split(".", 1)[0] for name in shapes if name.startswith(prefix)})
+
+
+def _describe_state_dict(kind: str, shapes: dict[str, tuple]) -> tuple[str, dict | None]:
+    shapes = {name.removeprefix("module."): shape for name, shape in shapes.items()}
+    if "text_projection" not in shapes or "positional_embedding" not in shapes:
+        sample = ", ".join(repr(name) for name in list(shapes)[:4])
+        return (f"{kind} of {len(shapes)} tensors that are not CLIP weights (no 'text_projection' or "
+                f"'positional_embedding'; keys such as {sample})"), None
+    found: dict[str, Any] = {
+        "embed_dim": shapes["text_projection"][-1], "text_width": shapes["positional_embedding"][-1],
+        "context_length": shapes["positional_embedding"][0],
+        "text_layers": _count_blocks(shapes, "transformer.resblocks."),
+    }
+    if "visual.conv1.weight" in shapes and "visual.positional_embedding" in shapes:
+        width, _, patch, _ = shapes["visual.conv1.weight"]
+        grid = math.isqrt(shapes["visual.positional_embedding"][0] - 1)
+        found.update(vision="ViT", vision_width=width, patch_size=patch, image_size=grid * patch,
+                     vision_layers=_count_blocks(shapes, "visual.transformer.resblocks."))
+    elif "visual.layer1.0.conv1.weight" in shapes:
+        found.update(vision="ResNet", vision_width=shapes["visual.layer1.0.conv1.weight"][0], patch_size=None,
+                     vision_layers=tuple(_count_blocks(shapes, f"visual.layer{i}.") for i in range(1, 5)))
+    else:
+        found.update(vision="other", vision_width=None, patch_size=None, vision_layers=None)
+    return f"{kind} holding a CLIP state dict ({describe_architecture(found)})", found
+
+
+def config_architecture(cfg: dict) -> dict:
+    """The fields of :func:`describe_checkpoint`'s architecture for an open_clip model config (``embed_dim``,
+    ``vision_cfg``, ``text_cfg``)."""
+    vision, text = cfg.get("vision_cfg", {}), cfg.get("text_cfg", {})
+    layers = vision.get("layers")
+    if "timm_model_name" in vision and vision["timm_model_name"]:
+        kind = "other"
+    else:
+        kind = "ResNet" if isinstance(layers, list | tuple) else "ViT"
+    return {
+        "embed_dim": cfg.get("embed_dim"), "vision": kind,
+        "vision_width": vision.get("width") if kind != "other" else None,
+        "vision_layers": tuple(layers) if kind == "ResNet" else (layers if kind == "ViT" else None),
+        "patch_size": vision.get("patch_size") if kind == "ViT" else None,
+        "image_size": vision.get("image_size"), "text_width": text.get("width"), "text_layers": text.get("layers"),
+        "context_length": text.get("context_length", 77),
+    }
+
+
+def architecture_mismatches(found: dict, expected: dict) -> list[str]:
+    """The fields of :data:`_ARCHITECTURE_FIELDS` on which two architectures differ, as 'name found/expected'."""
+    return [f"{name} {found.get(name)} vs {expected.get(name)}" for name in _ARCHITECTURE_FIELDS
+            if found.get(name) != expected.get(name)]
+
+
+def describe_architecture(arch: dict) -> str:
+    """One line: embedding width, image tower, text tower."""
+    if arch.get("vision") == "ViT":
+        image = (f"a ViT image tower of width {arch['vision_width']}, {arch['vision_layers']} layers, patch "
+                 f"{arch['patch_size']}, {arch.get('image_size')} px")
+    elif arch.get("vision") == "ResNet":
+        image = f"a ResNet image tower with blocks {arch['vision_layers']}"
+    else:
+        image = "an image tower of another kind"
+    return (f"embed_dim {arch['embed_dim']}, {image}, a text tower of width {arch['text_width']}, "
+            f"{arch['text_layers']} layers, context {arch.get('context_length')}")
+
+
+def _check_checkpoint(open_clip: Any, path: Path, target: str, arch_cfg: dict) -> None:
+    """Refuse a file that is not a checkpoint or holds a CLIP of another shape, naming what it seems to be."""
+    kind, found = describe_checkpoint(path)
+    if found is None:
+        if kind.startswith("a TorchScript archive"):
+            return  # open_clip reads those itself; a failure is reported after it tried
+        raise CheckpointError(f"checkpoint {str(path)!r} is {kind}; {target} needs CLIP weights (a state dict)")
+    expected = config_architecture(arch_cfg)
+    if expected["vision"] == "other" or not architecture_mismatches(found, expected):
+        return
+    fits = [name for name in open_clip.list_models()
+            if not architecture_mismatches(found, config_architecture(open_clip.get_model_config(name)))]
+    hint = (f"It fits the open_clip architecture(s) {', '.join(fits[:6])}: pass one of those as the model"
+            if fits else "No open_clip architecture has these shapes")
+    raise CheckpointError(
+        f"checkpoint {str(path)!r} does not fit {target}: it is {kind}, while {target} has "
+        f"{describe_architecture(expected)}. {hint}.", found=found)
+
+
 def _architecture_config(open_clip: Any, model_name: str, model_cfg: dict | None) -> dict:
     known = open_clip.list_models()
     if model_name not in known:
@@ -470,7 +664,7 @@ def _build_model(
         # Models are initialised on the CPU and then moved, so seeding the CPU generator suffices; fork_rng
         # keeps the caller's global RNG state untouched.
         torch.manual_seed(seed)
-        with warnings.catch_warnings() if torchscript else nullcontext():
+        with warnings.catch_warnings() if torchscript else nullcontext(), _without_random_weights_notice():
             if torchscript:
                 # Scoped to this call: torch.load's "dispatching to torch.jit.load" notice and torch's
                 # deprecation notice for torch.jit.load are about torch's API, not something a user of the
@@ -479,3 +673,20 @@ def _build_model(
                 warnings.filterwarnings("ignore", message="`torch.jit.load` is deprecated", category=FutureWarning)
             model = open_clip.create_model(model_name, **kwargs)
     return model
+
+
+class _RandomWeightsNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("No pretrained weights loaded")
+
+
+@contextmanager
+def _without_random_weights_notice() -> Iterator[None]:
+    """Drop open_clip's "No pretrained weights loaded ... initialized randomly" log line (logged on the root
+    logger) for one call: the encoder's ``random_weights`` says it, and callers say it once, with its meaning."""
+    root, notice = logging.getLogger(), _RandomWeightsNotice()
+    root.addFilter(notice)
+    try:
+        yield
+    finally:
+        root.removeFilter(notice)
