@@ -398,3 +398,94 @@ def test_file_sha256_is_memoised_by_size_and_mtime(tmp_path: Path) -> None:
     # A broken memo is simply ignored.
     next((root / "file-hashes").iterdir()).write_text("garbage")
     assert file_sha256(weights, root=root) == hashlib.sha256(b"xyz" * 1000).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------- resumable text
+
+
+class Interrupted(FakeEncoder):
+    """FakeEncoder that is killed (KeyboardInterrupt) at its ``kill_at``-th call, counting the texts it encodes."""
+
+    def __init__(self, kill_at: int | None = None) -> None:
+        super().__init__()
+        self.kill_at, self.texts = kill_at, 0
+
+    def encode_texts(self, texts, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        if self.kill_at is not None and len(self.calls) + 1 == self.kill_at:
+            raise KeyboardInterrupt("simulated kill")
+        self.texts += len(texts)
+        return super().encode_texts(texts, **kwargs)
+
+
+def text_chunks(store: FeatureStore) -> list[Path]:
+    return sorted((store.root / "partial" / "text").glob("*/chunk-*.safetensors"))
+
+
+def test_text_encoding_resumes_after_a_kill_to_identical_features(tmp_path: Path) -> None:
+    labels = [f"word{i}" for i in range(23)]
+    templates = ["the nice {}", "a photo of a {}"]
+    reference = cached_text_features(FakeEncoder(), labels, templates, "corpus", store=FeatureStore(tmp_path / "ref"),
+                                     ensemble="raw_mean")
+    store = FeatureStore(tmp_path / "store")
+    # checkpoint_every=10 prompts with 2 templates: chunks of 5 labels, [0,5) [5,10) ... [20,23); 2 calls per chunk.
+    killed = Interrupted(kill_at=6)  # the first call of the third chunk: two chunks are finished
+    with pytest.raises(KeyboardInterrupt, match="simulated kill"):
+        cached_text_features(killed, labels, templates, "corpus", store=store, ensemble="raw_mean",
+                             checkpoint_every=10)
+    assert [path.name for path in text_chunks(store)] == ["chunk-000000.safetensors", "chunk-000001.safetensors"]
+    resumed, reported = Interrupted(), []
+    result = cached_text_features(resumed, labels, templates, "corpus", store=store, ensemble="raw_mean",
+                                  checkpoint_every=10, report=reported.append)
+    assert resumed.texts == 2 * (23 - 10), "only the labels of the unfinished chunks are encoded again"
+    assert reported == [5, 5, 5, 5, 3]
+    assert torch.equal(result, reference), "a resumed run gives the features of an uninterrupted one, bit for bit"
+    assert text_chunks(store) == [] and store.contains(cache.text_feature_key("fake:v1", labels, templates, "corpus",
+                                                                              ensemble="raw_mean"))
+
+
+def test_a_damaged_text_chunk_is_reported_and_encoded_again(tmp_path: Path) -> None:
+    labels = [f"word{i}" for i in range(9)]
+    store = FeatureStore(tmp_path / "store")
+    with pytest.raises(KeyboardInterrupt):
+        cached_text_features(Interrupted(kill_at=3), labels, "{}", "corpus", store=store, checkpoint_every=4)
+    first, second = text_chunks(store)
+    damaged = bytearray(second.read_bytes())
+    damaged[-3] ^= 0xFF
+    second.write_bytes(bytes(damaged))
+    resumed = Interrupted()
+    with pytest.warns(CacheCorruptionWarning, match="chunk-000001.*checksum mismatch"):
+        result = cached_text_features(resumed, labels, "{}", "corpus", store=store, checkpoint_every=4)
+    assert resumed.texts == 4 + 1
+    assert torch.equal(result, cached_text_features(FakeEncoder(), labels, "{}", "corpus",
+                                                    store=FeatureStore(tmp_path / "ref"), checkpoint_every=4))
+    with pytest.raises(ValueError, match="checkpoint_every must be a positive int"):
+        cached_text_features(FakeEncoder(), labels, "{}", "other", store=store, checkpoint_every=0)
+
+
+def test_contains_sees_files_without_reading_them(store: FeatureStore) -> None:
+    key = make_key()
+    assert not store.contains(key)
+    store.get_or_compute(key, Counter(features()))
+    assert store.contains(key) and not store.contains(key, dtype="float16")
+    store.path_for(key).with_suffix(".json").unlink()
+    assert not store.contains(key)
+
+
+def test_check_cache_root_names_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from debiasood.data.files import CacheRootError, check_cache_root
+
+    monkeypatch.setenv("DEBIASOOD_CACHE", str(tmp_path / "new" / "cache"))
+    assert check_cache_root() == tmp_path / "new" / "cache" and (tmp_path / "new" / "cache").is_dir()
+    assert list((tmp_path / "new" / "cache").iterdir()) == [], "the write test leaves nothing behind"
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    monkeypatch.setenv("DEBIASOOD_CACHE", str(a_file))
+    with pytest.raises(CacheRootError, match=r"DEBIASOOD_CACHE='.*a_file' points at a file, not a folder"):
+        check_cache_root()
+    monkeypatch.setenv("DEBIASOOD_CACHE", str(a_file / "below"))
+    with pytest.raises(CacheRootError, match="DEBIASOOD_CACHE=.*cannot be created or written to"):
+        check_cache_root()
+    monkeypatch.delenv("DEBIASOOD_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(a_file))
+    with pytest.raises(CacheRootError, match="XDG_CACHE_HOME=.*DEBIASOOD_CACHE is not set"):
+        check_cache_root()

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
+import json
 import random
 import re
+import shutil
 import socket
+import zipfile
 from pathlib import Path
 
 import nltk
 import pytest
 
+from debiasood.data import wordnet
 from debiasood.data.corpora import (
     ADJECTIVE,
     NOUN,
@@ -299,3 +304,189 @@ def test_presets_are_stored_on_disk_and_a_corrupt_copy_is_rebuilt(tmp_path, monk
     corpora._cached_preset.cache_clear()
     assert corpora.load_corpus("dnm").fingerprint == built.fingerprint
     corpora._cached_preset.cache_clear()
+
+
+# ---- integrity of the WordNet files ----
+
+@pytest.fixture
+def copied(tmp_path, monkeypatch):
+    """This project's copy of Debian's files in a fresh data folder (nltk's data path holds no WordNet)."""
+    if not (DEBIAN_WORDNET_DIR / "data.noun").is_file():
+        pytest.skip("Debian's wordnet-base is not installed")
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "no_nltk_data")])
+    location = locate_wordnet(tmp_path / "nltk_data", use_nltk_data=False)
+    return location
+
+
+def as_nltk_copy(folder: Path, target: Path) -> wordnet.WordNetFiles:
+    """The files as nltk.download would leave them (no record of sums), under ``target/corpora/wordnet``."""
+    shutil.copytree(folder, target / "corpora" / "wordnet")
+    (target / "corpora" / "wordnet" / wordnet.MANIFEST_FILE).unlink()
+    return wordnet.WordNetFiles("nltk_data", target, folder=target / "corpora" / "wordnet")
+
+
+@needs_debian
+def test_known_sums_are_those_of_the_installed_debian_files():
+    checked = 0
+    for name, expected in wordnet.DEBIAN_SHA256.items():
+        if (DEBIAN_WORDNET_DIR / name).is_file():  # index.sense comes with wordnet-sense-index, if installed
+            assert hashlib.sha256((DEBIAN_WORDNET_DIR / name).read_bytes()).hexdigest() == expected, name
+            checked += 1
+    assert checked >= 13
+
+
+@pytest.mark.skipif(not Path("/usr/share/man/man7/wnstats.7WN.gz").is_file(), reason="no wnstats(7WN) page")
+def test_entry_counts_are_wordnet_30s_published_statistics():
+    page = gzip.open("/usr/share/man/man7/wnstats.7WN.gz", "rt").read().split(".SS Polysemy")[0]  # first table
+    rows = dict(re.findall(r"^(Noun|Verb|Adjective|Adverb|Totals)/(\d+/\d+/\d+)$", page, flags=re.MULTILINE))
+    for pos, suffix in (("Noun", "noun"), ("Verb", "verb"), ("Adjective", "adj"), ("Adverb", "adv")):
+        strings, synsets, _ = map(int, rows[pos].split("/"))
+        assert wordnet.WORDNET_30_ENTRIES[f"index.{suffix}"] == strings
+        assert wordnet.WORDNET_30_ENTRIES[f"data.{suffix}"] == synsets
+    assert wordnet.WORDNET_30_ENTRIES["index.sense"] == int(rows["Totals"].split("/")[2])  # word-sense pairs
+
+
+@needs_debian
+def test_intact_files_pass_the_structural_checks():
+    for name in wordnet._REQUIRED_FILES:
+        data = (DEBIAN_WORDNET_DIR / name).read_bytes()
+        assert wordnet.wordnet_structure_problem(name, data) is None, name
+        if name.startswith("data."):  # the property the offset check relies on, counted independently here
+            offsets = [match.start() for match in re.finditer(rb"^\d{8} ", data, flags=re.MULTILINE)]
+            assert all(data[at:at + 8] == b"%08d" % at for at in offsets)
+    assert wordnet.wordnet_structure_problem("lexnames", wordnet.lexnames_text().encode()) is None
+
+
+@needs_debian
+@pytest.mark.parametrize(("name", "damage", "problem"), [
+    ("data.noun", lambda b: b[:-3_000_000], "last line is incomplete"),
+    ("data.noun", lambda b: b[:b.rindex(b"\n", 0, len(b) - 3_000_000) + 1], "where WordNet 3.0 has 82,115"),
+    ("data.noun", lambda b: b.replace(b"entity", b"entityx", 1), "bytes were removed or inserted"),
+    ("index.adj", lambda b: b[:b.index(b"\n", len(b) // 2) + 1], "entries where WordNet 3.0 has 21,479"),
+    ("noun.exc", lambda b: b + b"lonelyword\n", "fewer than 2 fields"),
+    ("lexnames", lambda b: b.replace(b"noun.animal", b"noun.animals"), "45 lexicographer files"),
+    ("verb.exc", lambda b: b"", "empty"),
+])
+def test_damage_is_named_in_a_copy_without_known_sums(copied, tmp_path, name, damage, problem):
+    files = as_nltk_copy(copied.files.folder, tmp_path / "nltk_like")
+    assert wordnet.verify_wordnet_files(files).method == f"sha256 of Debian's {wordnet.DEBIAN_PACKAGES}"
+    path = files.folder / name
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(wordnet.WordNetDamagedError, match=re.escape(problem)) as error:
+        wordnet.verify_wordnet_files(files)
+    assert str(path) in str(error.value)
+    assert "nltk.download('wordnet', download_dir=" in str(error.value)
+
+
+@needs_debian
+def test_other_bytes_that_keep_wordnets_structure_are_accepted_as_such(copied, tmp_path):
+    files = as_nltk_copy(copied.files.folder, tmp_path / "nltk_like")
+    data_noun = files.folder / "data.noun"
+    data = data_noun.read_bytes()
+    data_noun.write_bytes(data.replace(b"entity", b"Entity", 1))  # same length: offsets and counts unchanged
+    check = wordnet.verify_wordnet_files(files)
+    assert check.method == "structure of WordNet 3.0"
+    assert check.digest != copied.check.digest, "the digest follows the content"
+
+
+@needs_debian
+def test_this_projects_copy_is_compared_with_the_sums_it_recorded(copied):
+    folder = copied.files.folder
+    record = json.loads((folder / wordnet.MANIFEST_FILE).read_text())
+    assert record["files"]["data.noun"] == wordnet.DEBIAN_SHA256["data.noun"]
+    assert record["files"]["lexnames"] == hashlib.sha256(wordnet.lexnames_text().encode()).hexdigest()
+    data = (folder / "data.noun").read_bytes()
+    (folder / "data.noun").write_bytes(data.replace(b"entity", b"Entity", 1))  # passes structure, not the sum
+    with pytest.raises(wordnet.WordNetDamagedError, match="changed since it was copied") as error:
+        load_wordnet(copied.files.data_dir, use_nltk_data=False)
+    assert "debiasood wordnet --repair" in str(error.value)
+    check = wordnet.repair_wordnet(copied.files.data_dir)
+    assert (folder / "data.noun").read_bytes() == data and check.digest == copied.check.digest
+    assert load_wordnet(copied.files.data_dir, use_nltk_data=False).location.check.method == \
+        "sha256 recorded when copied"
+
+
+@needs_debian
+def test_a_copy_made_before_the_record_gets_one(copied):
+    folder = copied.files.folder
+    (folder / wordnet.MANIFEST_FILE).unlink()
+    wordnet._verified.clear()
+    check = wordnet.verify_wordnet_files(copied.files)
+    assert check.method.startswith("sha256 of Debian's") and (folder / wordnet.MANIFEST_FILE).is_file()
+    assert wordnet.verify_wordnet_files(copied.files) is check, "answered from memory while the files are unchanged"
+    wordnet._verified.clear()
+    again = wordnet.verify_wordnet_files(copied.files)
+    assert again.method == "sha256 recorded when copied" and again.digest == check.digest
+
+
+@needs_debian
+def test_damaged_debian_files_are_never_copied(tmp_path, monkeypatch):
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path / "no_nltk_data")])
+    debian = tmp_path / "debian"
+    shutil.copytree(DEBIAN_WORDNET_DIR, debian, ignore=shutil.ignore_patterns("bin", "pixmaps", "wnres"))
+    (debian / "data.adj").write_bytes((debian / "data.adj").read_bytes()[:100_000])
+    with pytest.raises(wordnet.WordNetDamagedError, match="apt-get install --reinstall wordnet-base"):
+        locate_wordnet(tmp_path / "nltk_data", debian_dir=debian, use_nltk_data=False)
+    assert not (tmp_path / "nltk_data" / "corpora" / "wordnet").exists()
+
+
+@needs_debian
+def test_a_zipped_nltk_copy_is_found_and_checked(copied, tmp_path):
+    zipped = tmp_path / "zipped" / "corpora" / "wordnet.zip"
+    zipped.parent.mkdir(parents=True)
+    with zipfile.ZipFile(zipped, "w") as archive:
+        for path in copied.files.folder.iterdir():
+            if path.name != wordnet.MANIFEST_FILE:
+                archive.write(path, f"wordnet/{path.name}")
+    folder_copy = as_nltk_copy(copied.files.folder, tmp_path / "unzipped")
+    search = [str(tmp_path / "zipped"), str(tmp_path / "unzipped")]
+    assert wordnet.find_wordnet_files(tmp_path / "own", search_path=search) == folder_copy, "folders before zips"
+    found = wordnet.find_wordnet_files(tmp_path / "own", search_path=search[:1])
+    assert found.zip_file == zipped and found.origin == "nltk_data"
+    assert wordnet.verify_wordnet_files(found).digest == wordnet.verify_wordnet_files(folder_copy).digest
+
+
+def test_nltk_search_path_is_nltks_own(tmp_path):
+    """The list used to find WordNet without importing nltk is the one nltk builds at import."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, debiasood.data.wordnet as w, sys; before = w.nltk_search_path(); "
+            "assert 'nltk' not in sys.modules; import nltk; print(json.dumps([before, nltk.data.path]))")
+    env = {**os.environ, "NLTK_DATA": f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    ours, nltks = json.loads(out)
+    assert ours == nltks and ours[:2] == [str(tmp_path / "a"), str(tmp_path / "b")]
+
+
+def test_presets_are_keyed_by_wordnets_content(tmp_path, monkeypatch):
+    """A preset built from one WordNet is never served for another: the stored file's name follows the digest."""
+    from debiasood.data import corpora
+
+    monkeypatch.setenv("DEBIASOOD_CACHE", str(tmp_path))
+    digest = {"value": "a" * 64}
+    built = []
+    tiny = LabelCorpus("dnm", ("tabby",), (NOUN,), ("tabby.n.01",), ("noun.animal",))
+    fake_wordnet = type("W", (), {"location": property(lambda self: type("L", (), {
+        "check": wordnet.WordNetCheck({}, "test")})())})()
+    monkeypatch.setattr(corpora, "get_wordnet", lambda: fake_wordnet)
+    monkeypatch.setattr(wordnet.WordNetCheck, "digest", property(lambda self: digest["value"]))
+    monkeypatch.setattr(wordnet, "find_wordnet_files", lambda: wordnet.WordNetFiles("debian", tmp_path))
+    monkeypatch.setattr(wordnet, "verify_wordnet_files", lambda files: wordnet.WordNetCheck({}, "test"))
+    monkeypatch.setattr(corpora, "build_corpus", lambda *args, **kwargs: built.append(1) or tiny)
+
+    def load():
+        corpora._cached_preset.cache_clear()
+        return corpora.load_corpus("dnm")
+
+    try:
+        assert load().words == ("tabby",) and len(built) == 1
+        assert load().words == ("tabby",) and len(built) == 1, "same WordNet: read back from disk"
+        assert corpora.preset_cache_path("dnm", "a" * 64).is_file()
+        digest["value"] = "b" * 64
+        load()
+        assert len(built) == 2, "another WordNet: built again, not served from the first one's file"
+        assert corpora.preset_cache_path("dnm", "a" * 64) != corpora.preset_cache_path("dnm", "b" * 64)
+    finally:
+        corpora._cached_preset.cache_clear()

@@ -7,6 +7,8 @@ seeded random weights, so everything runs offline in seconds; real CLIP weights 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import time
 import warnings
 from pathlib import Path
@@ -348,3 +350,69 @@ def test_fill() -> None:
         prompts.fill("{}", 3)
     with pytest.raises(TypeError, match="template must be a str"):
         prompts.fill(None, "cat")
+
+
+# ------------------------------------------------------------------------------------- checkpoints, notices
+
+
+def _clip_shaped(path: Path, *, embed: int, text_width: int, text_layers: int, context: int, vision_width: int,
+                 vision_layers: int, patch: int, image: int) -> Path:
+    """A safetensors file with the keys and shapes of an OpenAI/open_clip CLIP state dict (small tensors stand in
+    for the many per-layer weights: only the shapes read by the inspection matter)."""
+    from safetensors.torch import save_file
+
+    tensors = {"text_projection": torch.zeros(text_width, embed),
+               "positional_embedding": torch.zeros(context, text_width),
+               "visual.conv1.weight": torch.zeros(vision_width, 3, patch, patch),
+               "visual.positional_embedding": torch.zeros((image // patch) ** 2 + 1, vision_width)}
+    tensors |= {f"transformer.resblocks.{i}.ln_1.weight": torch.zeros(1) for i in range(text_layers)}
+    tensors |= {f"visual.transformer.resblocks.{i}.ln_1.weight": torch.zeros(1) for i in range(vision_layers)}
+    save_file(tensors, path)
+    return path
+
+
+def test_a_checkpoint_of_another_architecture_names_what_it_fits(tmp_path: Path) -> None:
+    vit_b16 = _clip_shaped(tmp_path / "b16.safetensors", embed=512, text_width=512, text_layers=12, context=77,
+                           vision_width=768, vision_layers=12, patch=16, image=224)
+    kind, found = open_clip_backend.describe_checkpoint(vit_b16)
+    assert found == {"embed_dim": 512, "text_width": 512, "context_length": 77, "text_layers": 12, "vision": "ViT",
+                     "vision_width": 768, "patch_size": 16, "image_size": 224, "vision_layers": 12}
+    assert kind.startswith("a safetensors file holding a CLIP state dict")
+    with pytest.raises(open_clip_backend.CheckpointError, match="does not fit ViT-B-32") as error:
+        OpenClipEncoder("ViT-B-32", vit_b16, cache_root=tmp_path, progress=False)
+    message = str(error.value)
+    assert "patch 16" in message and "patch 32" in message and "ViT-B-16" in message
+    assert error.value.found == found and isinstance(error.value, ValueError)
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"", "an empty file"),
+    (b"\x13\x37" * 100, "not a checkpoint format open_clip reads (its first bytes are 13 37 13 37"),
+    (b"model weights go here\n", "a text file, not a checkpoint (it starts 'model weights go here\\n')"),
+    (torch.zeros(3), "a torch.save file holding a Tensor, not a state dict of tensors"),
+    ({}, "a torch.save file holding an empty dict"),
+    ({"fc.weight": torch.zeros(2, 2)}, "a torch.save file of 1 tensors that are not CLIP weights"),
+    ({"epoch": 3, "optimizer": SimpleNamespace(lr=0.1)}, "torch.load(weights_only=True) refuses"),
+])
+def test_what_a_file_that_is_no_checkpoint_is_said_to_be(tmp_path: Path, content: object, kind: str) -> None:
+    path = tmp_path / "weights.pt"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        torch.save(content, path)
+    described, found = open_clip_backend.describe_checkpoint(path)
+    assert kind in described and found is None
+    with pytest.raises(open_clip_backend.CheckpointError, match=re.escape(f"checkpoint {str(path)!r} is")):
+        tiny(path, tmp=tmp_path)
+
+
+def test_random_weights_are_said_once_by_the_caller_not_by_open_clip(caplog: pytest.LogCaptureFixture,
+                                                                     clip_cache: Path, tmp_path: Path) -> None:
+    with caplog.at_level(logging.INFO):
+        encoder = tiny(tmp=clip_cache)
+    assert encoder.random_weights
+    assert not [record for record in caplog.records if "No pretrained weights" in record.getMessage()]
+    checkpoint = tmp_path / "tiny.pt"
+    torch.save(encoder.model.state_dict(), checkpoint)
+    assert not tiny(checkpoint, tmp=tmp_path).random_weights
+    assert not logging.getLogger().filters, "the filter is removed after the build"

@@ -286,3 +286,117 @@ def test_dnm_clamp_share_matches_a_brute_force_count() -> None:
     assert every.any()
     expected = s_id / (s_id + groups.shape[1] * np.exp(-1 / T))
     np.testing.assert_allclose(scores[every], expected[every], rtol=1e-9)
+
+
+# ------------------------------------------------------------------------------ reporting, resume, hazard
+
+
+class Killed(Counting):
+    """Counting, killed (KeyboardInterrupt) at its ``kill_at``-th text call."""
+
+    def __init__(self, inner, kill_at: int | None = None) -> None:  # noqa: ANN001
+        super().__init__(inner)
+        self.kill_at, self.text_calls = kill_at, 0
+
+    def encode_texts(self, texts, **kwargs) -> torch.Tensor:  # noqa: ANN001, ANN003
+        self.text_calls += 1
+        if self.text_calls == self.kill_at:
+            raise KeyboardInterrupt("simulated kill")
+        return super().encode_texts(texts, **kwargs)
+
+
+def test_text_encoding_killed_mid_way_resumes_to_identical_results(clip, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    kwargs = dict(methods=("neglabel",), corpus=small_corpus(), settings=SETTINGS, on_unreadable="report",
+                  checkpoint_every=16)
+    data = pipeline.load_folders(demo.id_root, demo.ood_roots, demo.class_names_file)
+    uninterrupted = Killed(clip)
+    reference = pipeline.evaluate_data(data, encoder=uninterrupted, store=FeatureStore(tmp_path / "a"), **kwargs)
+    store = FeatureStore(tmp_path / "b")
+    # Text calls: 2 for the class names, then one per chunk of 16 corpus labels: killed in the third chunk.
+    with pytest.raises(KeyboardInterrupt, match="simulated kill"):
+        pipeline.evaluate_data(data, encoder=Killed(clip, kill_at=5), store=store, **kwargs)
+    assert len(list((store.root / "partial" / "text").glob("*/chunk-*.safetensors"))) == 2
+    resumed = Killed(clip)
+    result = pipeline.evaluate_data(data, encoder=resumed, store=store, **kwargs)
+    assert resumed.images == 0, "the image features were stored before the kill"
+    assert resumed.texts == uninterrupted.texts - 2 * 3 - 2 * 16, "the class names and two chunks are not encoded again"
+    assert result.rows == reference.rows and result.negatives == reference.negatives
+    assert not list((store.root / "partial").glob("text/*/*"))
+
+
+def test_image_checkpoints_follow_checkpoint_every(clip, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    class KilledImages(Counting):
+        def encode_images(self, images, **kwargs) -> torch.Tensor:  # noqa: ANN001, ANN003
+            if self.images >= 8:
+                raise KeyboardInterrupt("simulated kill")
+            return super().encode_images(images, **kwargs)
+
+    data = pipeline.load_folders(demo.id_root, demo.ood_roots, demo.class_names_file)
+    store = FeatureStore(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.evaluate_data(data, encoder=KilledImages(clip), methods="mcm", store=store, batch_size=4,
+                               checkpoint_every=4, on_unreadable="report")
+    (partial,) = (store.root / "partial" / "image").iterdir()
+    # Chunks of 4 files: 4 + 3 readable images (circle_broken.png is the 7th file), then 4 more; then the kill.
+    assert partial.name.endswith("-chunk4")
+    assert sorted(path.name for path in partial.iterdir()) == [f"chunk-{c:06d}.safetensors" for c in range(3)]
+
+
+def test_dnm_hazard_reports_the_a_le_0_regime(run) -> None:  # noqa: ANN001
+    import dataclasses
+
+    result = run[0]
+    k, q, tau = 3, len(result.negatives["density"]) // SETTINGS.num_groups, SETTINGS.tau_neg
+    hazard = result.dnm_hazard()
+    assert tau - q * (1 - tau) / k <= 0 and hazard is not None
+    ood = torch.cat([result.images[name].features for name in ("stripes", "clouds")])
+    assert hazard == {"num_classes": k, "group_size": q, "tau_neg": tau,
+                      "coefficient": pytest.approx(tau - q * (1 - tau) / k), "safe_tau": pytest.approx(q / (k + q)),
+                      "clamped_share_id": pytest.approx(pipeline.dnm_clamp_share(
+                          result.images["ID"].features, result.id_text["neglabel"],
+                          result.negative_features["density"], SETTINGS)),
+                      "clamped_share_ood": pytest.approx(pipeline.dnm_clamp_share(
+                          ood, result.id_text["neglabel"], result.negative_features["density"], SETTINGS))}
+    safe = dataclasses.replace(result, settings=ScoreSettings(num_groups=5, seed=3, tau_neg=q / (k + q) + 0.01))
+    assert safe.dnm_hazard() is None
+
+
+def test_the_saved_record_holds_the_class_map_and_reads_back(run, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    import json
+
+    result = run[0]
+    path = result.save(tmp_path / "out" / "result.json")
+    record = json.loads(path.read_text())
+    assert record == json.loads(json.dumps(result.record()))
+    assert [row["folder"] for row in record["classes"]] == ["circle", "square", "star"]
+    assert [row["name"] for row in record["classes"]] == list(demo.class_names)
+    assert record["rows"] == result.rows and record["skipped"][0]["file"] == demo.corrupt_files[0]
+
+
+def test_text_stages_count_every_prompt() -> None:
+    corpus = small_corpus()
+    stages = pipeline.text_stages(["a", "b", "c"], corpus, methods=METHODS)
+    pool = csp_pool(corpus)
+    pool_nouns = pool.parts_of_speech.count("noun")
+    assert [stage.prompts for stage in stages] == [
+        3 * (1 + 1 + len(prompts.CSP_NOUN_TEMPLATES)), 150,
+        pool_nouns * len(prompts.CSP_NOUN_TEMPLATES) + (len(pool) - pool_nouns) * len(prompts.CSP_ADJ_TEMPLATES)]
+    official = pipeline.text_stages(["a", "b"], corpus, methods=["dnm"], density_form="official")
+    assert [stage.label for stage in official][-1].endswith("unnormalised (official density)")
+    assert pipeline.text_stages(["a", "b"], None, methods=["mcm"])[0].prompts == 4
+
+
+def test_the_plan_counts_what_the_store_lacks_and_measures_the_model(clip, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    data = pipeline.load_folders(demo.id_root, demo.ood_roots, demo.class_names_file)
+    stages = pipeline.text_stages(data.id.class_names, small_corpus(), methods=("neglabel",))
+    store = FeatureStore(tmp_path)
+    plan = pipeline.plan_work(clip, data, stages, store=store)
+    assert [row["to_encode"] for row in plan.stages] == [19, 8, 8, 6, 150]
+    assert (plan.images_to_encode, plan.prompts_to_encode) == (35, 156)
+    assert plan.texts_per_second > 0 and plan.images_per_second > 0
+    assert plan.seconds == pytest.approx(156 / plan.texts_per_second + 35 / plan.images_per_second)
+    pipeline.evaluate_data(data, encoder=clip, methods=("neglabel",), corpus=small_corpus(), settings=SETTINGS,
+                           store=store, on_unreadable="report")
+    done = pipeline.plan_work(clip, data, stages, store=store)
+    assert (done.images_to_encode, done.prompts_to_encode, done.texts_per_second, done.seconds) == (0, 0, None, 0.0)
+    assert pipeline.format_duration(45) == "45 s" and pipeline.format_duration(7300) == "2 h 02 min"
