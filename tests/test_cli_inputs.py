@@ -258,7 +258,7 @@ def test_a_long_plan_suggests_a_corpus_step_and_a_gpu(capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     step = math.ceil(520_000 / 15.0 / 600)
     assert f"about {pipeline.format_duration(520_000 / 15 + 34 / 3.3)}" in err and "9 h 38 min" in err
-    assert f"--corpus-step {step} encodes every {step}th corpus word" in err and "--device cuda" in err
+    assert f"--corpus-step {step} keeps one corpus word in {step}" in err and "--device cuda" in err
 
 
 def test_default_loader_workers_fit_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -456,7 +456,7 @@ def _show_plan(plan: Any) -> None:
           f"on {plan.device}{estimate} (decoding and mining not included)")
     if plan.seconds is not None and plan.seconds > 600:
         step = math.ceil(plan.text_seconds / 600)
-        advice = [f"--corpus-step {step} encodes every {step}th corpus word (text about "
+        advice = [f"--corpus-step {step} keeps one corpus word in {step} (text about "
                   f"{format_duration(plan.text_seconds / step)})"] if step > 1 else []
         if plan.device == "cpu":
             advice.append("a GPU (--device cuda) is much faster")
