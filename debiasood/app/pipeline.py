@@ -55,6 +55,7 @@ from debiasood.data.datasets.folders import (
     check_distinct_class_names,
     image_folder_dataset,
 )
+from debiasood.data.encoders.base import check_batch_size
 from debiasood.world.offline import METHODS
 
 if TYPE_CHECKING:
@@ -648,6 +649,7 @@ class FolderResult:
     timings: dict[str, float] = field(default_factory=dict)
     classes: list[dict[str, object]] = field(default_factory=list)
     ignored: list[dict[str, object]] = field(default_factory=list)
+    _hazard: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # memo of dnm_hazard
 
     def image_rows(self) -> list[dict[str, object]]:
         return image_rows(self.images)
@@ -683,10 +685,13 @@ class FolderResult:
         a = dnm_coefficient(self.num_classes, group_size, self.settings.tau_neg)
         if a > 0:
             return None
-        ood = [name for name in self.images if name != "ID"]
-        return {"num_classes": self.num_classes, "group_size": group_size, "tau_neg": self.settings.tau_neg,
-                "coefficient": a, "safe_tau": dnm_safe_tau(self.num_classes, group_size),
-                "clamped_share_id": self.dnm_clamp_share(["ID"]), "clamped_share_ood": self.dnm_clamp_share(ood)}
+        if not self._hazard:  # the shares cost two passes over all images: computed once
+            ood = [name for name in self.images if name != "ID"]
+            self._hazard.update(num_classes=self.num_classes, group_size=group_size, tau_neg=self.settings.tau_neg,
+                                coefficient=a, safe_tau=dnm_safe_tau(self.num_classes, group_size),
+                                clamped_share_id=self.dnm_clamp_share(["ID"]),
+                                clamped_share_ood=self.dnm_clamp_share(ood))
+        return dict(self._hazard)
 
     def record(self) -> dict[str, object]:
         """Everything needed to read the table later, as JSON-ready data: rows, the class folder -> name map,
@@ -701,7 +706,7 @@ class FolderResult:
         from debiasood.data.files import atomic_write_bytes
 
         path = Path(path).expanduser()
-        text = json.dumps(self.record(), indent=1, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(_json_ready(self.record()), indent=1, ensure_ascii=False, allow_nan=False)
         atomic_write_bytes(path, (text + "\n").encode("utf-8"))
         return path
 
@@ -711,6 +716,17 @@ class FolderResult:
             if row["method"] == method and row["ood"] == ood:
                 return float(row[metric])
         raise KeyError(f"no row for method {method!r} and OOD set {ood!r}")
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with NaN and infinite floats as None (JSON has no such numbers) and numpy scalars as Python's."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    return None if isinstance(value, float) and not np.isfinite(value) else value
 
 
 def check_methods(methods: str | Sequence[str]) -> list[str]:
@@ -830,8 +846,6 @@ def evaluate_data(
     """
     check_options(methods=methods, settings=settings, density_k=density_k, density_form=density_form,
                    on_unreadable=on_unreadable)
-    from debiasood.data.encoders.base import check_batch_size
-
     check_batch_size(checkpoint_every, "checkpoint_every")
     methods = check_methods(methods)
     settings = ScoreSettings() if settings is None else settings
