@@ -35,7 +35,6 @@ from debiasood.core.metrics import (
 )
 from debiasood.core.mining import ADJECTIVE, DNM_QUOTAS, NEGLABEL_FRACTION, NEGLABEL_PERCENTILE, NOUN
 from debiasood.core.partition import partition_negatives
-from debiasood.core.tau import official_backbone, official_tau
 from debiasood.core.scores import (
     DEFAULT_NUM_GROUPS,
     DEFAULT_TAU_NEG,
@@ -45,6 +44,7 @@ from debiasood.core.scores import (
     neglabel_score,
     negrefine_score,
 )
+from debiasood.core.tau import official_backbone, official_tau
 
 _DENSITY_QUOTAS, _DENSITY_K = DNM_QUOTAS["ViT-B/16"]
 DENSITY_FORMS = ("paper", "official")
