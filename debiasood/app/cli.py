@@ -532,5 +532,174 @@ def evaluate_folders(
                   options, fmt, save)
 
 
+# ------------------------------------------------------------------------------------------- feature bundles
+
+world_app = typer.Typer(help="The offline simulated world as a feature bundle.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(world_app, name="world")
+
+
+class Sizes(StrEnum):
+    benchmark = "benchmark"
+    calibration = "calibration"
+    smoke = "smoke"
+
+
+@world_app.command(
+    "export", epilog="Example:\n\n\b\n  debiasood world export bundles/simulated --sizes smoke\n"
+    "  jupytext --to ipynb notebooks/03_main_benchmark.py && papermill 03_main_benchmark.ipynb out.ipynb "
+    "-p FEATURES bundles/simulated")
+@_uses_cache
+def world_export(
+    out: Path = typer.Argument(..., help="Folder to write the bundle to (it must not exist, or use --overwrite)."),
+    sizes: Sizes = typer.Option(Sizes.benchmark, help="Images per set: benchmark (50,000 ID + the four OOD sets' "
+                                "real sizes), calibration or smoke (quick)."),
+    seed: int = typer.Option(0, min=0, help="Seed of the image draw."),
+    corpus_step: int = typer.Option(1, min=1, help="Keep every n-th corpus word (1: the whole DNM corpus)."),
+    overwrite: bool = typer.Option(False, help="Replace an existing bundle folder."),
+) -> None:
+    """Write the simulated world (MiniLM text side, synthetic images) as a feature bundle: the same format as
+    'debiasood extract' writes from real images, labelled simulated in its provenance."""
+    from debiasood.world import simulated
+    from debiasood.world.export import simulated_bundle
+    from debiasood.world.offline import offline_setup
+
+    chosen = {"benchmark": simulated.BENCHMARK_SIZES, "calibration": simulated.CALIBRATION_SIZES,
+              "smoke": simulated.SMOKE_SIZES}[sizes.value]
+    _note(f"building the offline world (corpus step {corpus_step}) and drawing {sum(chosen.values()):,} images")
+    setup = offline_setup(corpus_step=corpus_step, progress=True)
+    bundle = simulated_bundle(setup, chosen, seed=seed, command=_command_line())
+    _note(f"bundle written to {bundle.save(out, overwrite=overwrite)}")
+    _print_table(_bundle_rows(bundle), Format.markdown)
+
+
+@app.command(
+    "extract", epilog="Examples:\n\n\b\n"
+    "  # the ImageNet-1K benchmark with real weights, on 4 GPUs\n"
+    "  torchrun --nproc_per_node=4 -m debiasood extract bundles/vitb16 --imagenet-val /data/imagenet/val \\\n"
+    "      --ood-root /data/ood --model ViT-B-16 --pretrained openai\n"
+    "  # your own folders, tried on a CPU with the tiny model (its numbers mean nothing)\n"
+    "  debiasood extract bundles/pets --id-root data/pets --class-names data/pets.txt --ood web=data/web \\\n"
+    "      --model tiny --pretrained random --corpus-step 50")
+@_uses_cache
+def extract(
+    out: Path = typer.Argument(..., help="Folder to write the bundle to."),
+    imagenet_val: Path = typer.Option(None, help="ImageNet-1K validation images (flat or val/<wnid>/): the "
+                                                 "benchmark's ID set; needs --ood-root."),
+    ood_root: Path = typer.Option(None, help="The MOS OOD root (iNaturalist/, SUN/, Places/, dtd/images/)."),
+    ood_sets: str = typer.Option("inaturalist,sun,places,textures", help="OOD sets under --ood-root."),
+    partial_imagenet: bool = typer.Option(False, help="Accept a partial copy of ImageNet's validation set."),
+    id_root: Path = typer.Option(None, help="Your own ID images as <root>/<class folder>/<image>."),
+    class_names: Path = typer.Option(None, help="Display names for your class folders (see evaluate-folders)."),
+    names_format: NamesFormat = typer.Option(NamesFormat.pairs, help="How --class-names is written."),
+    ood: list[str] = typer.Option(None, help="Your own OOD folder as NAME=PATH (repeat)."),
+    corpus: str = typer.Option("dnm", help="Corpus preset of candidate negatives."),
+    corpus_step: int = CORPUS_STEP_OPTION,
+    model: str = MODEL_OPTION,
+    pretrained: str = PRETRAINED_OPTION,
+    device: str = DEVICE_OPTION,
+    batch_size: int = BATCH_SIZE_OPTION,
+    num_workers: int = NUM_WORKERS_OPTION,
+    on_unreadable: OnUnreadable = ON_UNREADABLE_OPTION,
+    checkpoint_every: int = CHECKPOINT_OPTION,
+    overwrite: bool = typer.Option(False, help="Replace an existing bundle folder."),
+) -> None:
+    """Real features as a bundle: encode image folders and the corpus with open_clip, write one folder every
+    chapter of the book reads (FEATURES=<folder>). Runs under torchrun too: each process encodes its share of the
+    images, the first writes the bundle, identical to a single-process run."""
+    from debiasood.app import pipeline
+    from debiasood.app.extract import distributed_from_environment, extract_bundle
+
+    if (imagenet_val is None) == (id_root is None):
+        _fail("give either --imagenet-val with --ood-root (the benchmark) or --id-root with --ood (your folders)")
+    if imagenet_val is not None and ood_root is None:
+        _fail("--imagenet-val needs --ood-root, the folder of the OOD sets")
+    if id_root is not None and not ood:
+        _fail("--id-root needs at least one --ood NAME=PATH")
+    distributed = distributed_from_environment()
+    if device == "auto" and distributed.world_size > 1:
+        import torch
+
+        device = f"cuda:{int(__import__('os').environ.get('LOCAL_RANK', '0'))}" if torch.cuda.is_available() \
+            else "cpu"
+    if imagenet_val is not None:
+        data = pipeline.benchmark_folders(imagenet_val, ood_root, ood_sets, complete=not partial_imagenet)
+        id_set = "imagenet1k"
+    else:
+        data = pipeline.load_folders(id_root, ood, class_names, names_format=names_format.value)
+        id_set = "id"
+    if distributed.leader:
+        _show_classes(data.id)
+    encoder = pipeline.make_encoder(model, pretrained, device=device)
+    workers = pipeline.default_num_workers() if num_workers is None else num_workers
+    bundle = extract_bundle(encoder, data, pipeline.load_corpus(corpus, corpus_step), out, model=model,
+                            pretrained=pretrained, id_set=id_set, batch_size=batch_size, num_workers=workers,
+                            on_unreadable=on_unreadable.value, chunk_size=checkpoint_every,
+                            checkpoint_every=checkpoint_every, overwrite=overwrite, progress=True,
+                            distributed=distributed, command=_command_line())
+    if bundle is not None:
+        _note(f"bundle written to {bundle.path or out}")
+        _print_table(_bundle_rows(bundle), Format.markdown)
+
+
+@app.command("import-dumps", epilog="Example:\n\n\b\n"
+             "  debiasood import-dumps CLIP_features_B16.pth neg_dump_new_B16.pth bundles/official-b16")
+@_uses_cache
+def import_dumps(
+    image_dump: Path = typer.Argument(..., help="The official code's image features (CLIP_features_*.pth)."),
+    text_dump: Path = typer.Argument(..., help="The official code's text features (neg_dump_new_*.pth)."),
+    out: Path = typer.Argument(..., help="Folder to write the bundle to."),
+    model: str = typer.Option("ViT-B-16", help="The CLIP that wrote the dumps (the file names say: *_B16.pth)."),
+    pretrained: str = typer.Option("openai", help="Its weights."),
+    id_set: str = typer.Option("imagenet1k", help="The ID set among the image dump's sets."),
+    allow_pickle: bool = typer.Option(False, help="Trust files that need full unpickling (never for files from "
+                                                  "elsewhere)."),
+    overwrite: bool = typer.Option(False, help="Replace an existing bundle folder."),
+) -> None:
+    """Convert the official DNM code's feature dumps into a feature bundle (real CLIP features). The dumps hold
+    only the negatives the official code selected, so the bundle's DNM rows use that fixed selection; NegLabel's
+    and CSP's rules and the WordNet audit need the full corpus and are skipped for it."""
+    from debiasood.data.datasets.official_dumps import dumps_to_bundle
+
+    bundle = dumps_to_bundle(image_dump, text_dump, model=model, pretrained=pretrained, id_set=id_set,
+                             allow_pickle=allow_pickle, command=_command_line())
+    _note(f"bundle written to {bundle.save(out, overwrite=overwrite)}")
+    _print_table(_bundle_rows(bundle), Format.markdown)
+
+
+@app.command("bundle", epilog="Example:\n\n\b\n  debiasood bundle bundles/vitb16 --format json")
+def bundle_info(path: Path = typer.Argument(..., help="A feature bundle folder."),
+                fmt: Format = FORMAT_OPTION) -> None:
+    """Check a feature bundle (every file against its checksum) and show what it holds and where it comes from."""
+    from debiasood.data.bundle import load_bundle
+
+    try:
+        bundle = load_bundle(path)
+    except ValueError as error:
+        _fail(str(error))
+    _print_table(_bundle_rows(bundle), fmt)
+
+
+def _bundle_rows(bundle: Any) -> list[dict[str, object]]:
+    p, text = bundle.provenance, bundle.text
+    rows = [{"what": "world", "value": p.world}, {"what": "label", "value": bundle.label},
+            {"what": "model", "value": f"{p.model} ({p.pretrained}), dimension {p.dim}"},
+            {"what": "ID classes", "value": f"{len(text.id_names):,}" + (" with wnids" if text.id_wnids else "")},
+            {"what": "corpus", "value": f"{p.corpus_name}: {len(text.corpus.words):,} words"},
+            {"what": "CSP pool", "value": "-" if text.csp_pool is None else f"{len(text.csp_pool.words):,} entries"}]
+    rows += [{"what": f"images: {name}" + (" (ID)" if name == bundle.id_set else ""), "value": f"{len(s):,}"}
+             for name, s in bundle.images.items()]
+    rows += [{"what": "written by", "value": p.command}, {"what": "written at", "value": p.created_utc},
+             {"what": "package version", "value": p.package_version}]
+    return rows
+
+
+def _command_line() -> str:
+    import shlex
+    import sys
+
+    return " ".join(shlex.quote(part) for part in ["debiasood", *sys.argv[1:]])
+
+
 def main() -> None:  # pragma: no cover - the console script's entry point
     app()

@@ -739,14 +739,16 @@ def check_methods(methods: str | Sequence[str]) -> list[str]:
     return listed
 
 
-def _load_corpus(corpus: Any, corpus_step: int) -> Any:
-    from debiasood.data.corpora import PRESETS, LabelCorpus, load_corpus
+def load_corpus(corpus: Any, corpus_step: int = 1) -> Any:
+    """A corpus preset name (or a LabelCorpus), keeping every ``corpus_step``-th word; bad values raise."""
+    from debiasood.data.corpora import PRESETS, LabelCorpus
+    from debiasood.data.corpora import load_corpus as load_preset
 
     if isinstance(corpus_step, bool) or not isinstance(corpus_step, int) or corpus_step < 1:
         raise ValueError(f"corpus_step must be an int >= 1, got {corpus_step!r}")
     if isinstance(corpus, str):
         _check_choice("corpus", corpus, tuple(PRESETS))
-        corpus = load_corpus(corpus)
+        corpus = load_preset(corpus)
     elif not isinstance(corpus, LabelCorpus):
         raise ValueError(f"corpus must be a preset name ({', '.join(PRESETS)}) or a LabelCorpus, "
                          f"got {type(corpus).__name__}")
@@ -852,7 +854,7 @@ def evaluate_data(
     say = log if log is not None else (lambda _line: None)
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    words = _load_corpus(corpus, corpus_step) if _rules(methods) else None
+    words = load_corpus(corpus, corpus_step) if _rules(methods) else None
     timings["corpus"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -92,9 +92,11 @@ class TextSide:
 
     Rows are L2-normalised and share one dimension with the images. ``corpus`` carries words, parts of speech,
     WordNet synsets and lexicographer files (empty strings where a word has none, e.g. a custom corpus).
-    ``fixed_negatives`` maps a rule to a selection made elsewhere (corpus rows, in order): a bundle converted
-    from the official DNM dumps holds only the negatives the official code selected, so its "density" rule is
-    that fixed selection and the other rules are unavailable.
+    ``id_csp`` (optional) are the ID labels under CSP's prompt ensemble, which CSP's rule mines against (when
+    absent, NegLabel's ID prompts serve, as in the simulated world). ``fixed_negatives`` maps a rule to a
+    selection made elsewhere (corpus rows, in order): a bundle converted from the official DNM dumps holds only
+    the negatives the official code selected, so its "density" rule is that fixed selection and the other rules
+    are unavailable.
     """
 
     id_names: tuple[str, ...]
@@ -105,6 +107,7 @@ class TextSide:
     id_wnids: tuple[str, ...] | None = None
     csp_pool: LabelCorpus | None = None
     csp_features: np.ndarray | None = None
+    id_csp: np.ndarray | None = None
     fixed_negatives: Mapping[str, tuple[int, ...]] | None = None
 
     def __post_init__(self) -> None:
@@ -121,6 +124,8 @@ class TextSide:
             raise BundleError("text.csp_pool and text.csp_features come together: give both or neither")
         if self.csp_pool is not None:
             _check_rows("text.csp_features", self.csp_features, len(self.csp_pool.words), dim)
+        if self.id_csp is not None:
+            _check_rows("text.id_csp", self.id_csp, k, dim)
         for rule, rows in (self.fixed_negatives or {}).items():
             if rule not in RULES:
                 raise BundleError(f"text.fixed_negatives has the unknown rule {rule!r}; rules are {RULES}")
@@ -212,8 +217,9 @@ class FeatureBundle:
         if rule == "csp" and text.csp_pool is None:
             raise BundleError(f"{self.label}: this bundle has no CSP pool (text.csp_pool), which rule 'csp' needs")
         pool = text.csp_pool
+        id_text = text.id_csp if rule == "csp" and text.id_csp is not None else text.id_neglabel
         return mine(rule, settings, corpus_features=text.corpus_features, words=text.corpus.words,
-                    parts_of_speech=text.corpus.parts_of_speech, id_text=text.id_neglabel,
+                    parts_of_speech=text.corpus.parts_of_speech, id_text=id_text,
                     csp_features=text.csp_features, csp_words=None if pool is None else pool.words,
                     csp_parts_of_speech=None if pool is None else pool.parts_of_speech,
                     density_statistic=statistic)
@@ -269,6 +275,8 @@ class FeatureBundle:
             text = {name: _f32(getattr(self.text, name)) for name in _TEXT_TENSORS}
             if self.text.csp_features is not None:
                 text["csp_features"] = _f32(self.text.csp_features)
+            if self.text.id_csp is not None:
+                text["id_csp"] = _f32(self.text.id_csp)
             files["text.safetensors"] = save(text)
             corpus = {"corpus": _corpus_json(self.text.corpus),
                       "csp_pool": None if self.text.csp_pool is None else _corpus_json(self.text.csp_pool)}
@@ -366,7 +374,7 @@ def load_bundle(path: str | os.PathLike) -> FeatureBundle:
         corpus=_corpus_from_json(corpora["corpus"], "corpus"), corpus_features=text["corpus_features"],
         id_wnids=None if meta.get("id_wnids") is None else tuple(meta["id_wnids"]),
         csp_pool=None if corpora.get("csp_pool") is None else _corpus_from_json(corpora["csp_pool"], "csp_pool"),
-        csp_features=text.get("csp_features"),
+        csp_features=text.get("csp_features"), id_csp=text.get("id_csp"),
         fixed_negatives=None if meta.get("fixed_negatives") is None else
         {rule: tuple(rows) for rule, rows in meta["fixed_negatives"].items()},
     )

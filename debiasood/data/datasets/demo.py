@@ -297,3 +297,52 @@ def clouds_image(size: int, rng: np.random.Generator) -> np.ndarray:
 
     small = Image.fromarray(rng.integers(0, 256, (4, 4, 3), dtype=np.uint8))
     return _with_noise(small.resize((size, size), Image.Resampling.BICUBIC), rng)
+
+
+# ------------------------------------------------------------------------------- the benchmark layout
+
+#: Ten ImageNet-1K classes (wnids, in sorted order) for :func:`write_demo_benchmark`: ImageNet-10's, so the
+#: generated ID images carry real WordNet synsets and the false-negative audit has something to match.
+DEMO_BENCHMARK_WNIDS = ("n01530575", "n01641577", "n02107574", "n02123597", "n02389026", "n02422699",
+                        "n03095699", "n03417042", "n04285008", "n04552348")
+
+
+@dataclass(frozen=True)
+class DemoBenchmark:
+    """Where :func:`write_demo_benchmark` put the ImageNet validation subset and the OOD root."""
+
+    imagenet_val: Path
+    ood_root: Path
+    wnids: tuple[str, ...]
+
+
+def write_demo_benchmark(root: str | os.PathLike, *, wnids: Sequence[str] = DEMO_BENCHMARK_WNIDS,
+                         images_per_class: int = 4, ood_images: int = 8, image_size: int = 32,
+                         seed: int = 0) -> DemoBenchmark:
+    """Generated images in the standard benchmark layouts, so the real pipeline's benchmark path runs offline:
+    ``val/<wnid>/`` (a partial ImageNet-1K validation set: each wnid folder gets a different coloured shape) and
+    the MOS OOD root (``iNaturalist/``, ``SUN/``, ``Places/`` flat; ``dtd/images/<class>/``) with stripes and
+    clouds. The pictures mean nothing: they exercise the code path, never a real result."""
+    root = Path(root).expanduser()
+    if root.exists() and any(root.iterdir()):
+        raise ValueError(f"{str(root)!r} is not empty; write the demo benchmark into a new folder")
+    _check_count("images_per_class", images_per_class)
+    _check_count("ood_images", ood_images)
+    _check_count("image_size", image_size, _MIN_SIZE)
+    shapes = list(DEMO_CLASSES)
+    for label, wnid in enumerate(wnids):
+        name = shapes[label % len(shapes)]
+        colour = np.roll(np.array(DEMO_CLASSES[name][1]), label // len(shapes))
+        target = root / "val" / wnid
+        target.mkdir(parents=True)
+        for i in range(images_per_class):
+            rng = np.random.default_rng([seed, 2, label, i])
+            _save(shape_image(name, colour, image_size, rng), target / f"{wnid}_{i:03d}.png")
+    ood_folders = {"iNaturalist": stripes_image, "SUN": clouds_image, "Places": stripes_image,
+                   "dtd/images/banded": stripes_image, "dtd/images/blotchy": clouds_image}
+    for s, (folder, draw) in enumerate(ood_folders.items()):
+        target = root / "ood" / folder
+        target.mkdir(parents=True)
+        for i in range(ood_images):
+            _save(draw(image_size, np.random.default_rng([seed, 3, s, i])), target / f"{s}_{i:03d}.png")
+    return DemoBenchmark(root / "val", root / "ood", tuple(wnids))

@@ -144,7 +144,7 @@ def extract_image_features(
     key = image_feature_key(encoder, dataset)
     data_path = store.path_for(key)
     manifest_path = data_path.with_name(f"{data_path.stem}.rows.json")
-    partial_dir = store.root / "partial" / "image" / f"{data_path.stem}-chunk{chunk_size}"
+    partial_dir = _partial_dir(store, key, chunk_size)
     computed: dict[str, list[SkippedImage]] = {}
 
     def compute() -> torch.Tensor:
@@ -182,6 +182,57 @@ def extract_image_features(
     kept = _kept_indices(len(dataset), skipped)
     return ImageFeatures(features=features, kept=kept, labels=dataset.labels[kept], skipped=tuple(skipped),
                          num_images=len(dataset), key=key)
+
+
+def encode_image_shard(
+    encoder: Encoder,
+    dataset: ImageDataset,
+    store: FeatureStore | None = None,
+    *,
+    rank: int,
+    world_size: int,
+    batch_size: int = 64,
+    num_workers: int = 0,
+    fail_fast: bool = False,
+    progress: bool = False,
+    chunk_size: int = 1000,
+    label: str | None = None,
+) -> int:
+    """One process's share of :func:`extract_image_features`' work, for several processes (e.g. ``torchrun``).
+
+    Chunk c of ``chunk_size`` images belongs to rank ``c % world_size``; this encodes the chunks of ``rank``
+    that are not already in the store's partial folder and writes them there (resumable, like a single run).
+    Once every rank has run it, :func:`extract_image_features` (on one rank) finds every chunk and assembles
+    the finished entry without encoding anything. The bytes equal a single-process run's: batches never cross
+    a chunk boundary, so each batch holds the same images whichever process encodes it. The store must be on
+    a filesystem every process sees (one machine, or a shared folder). Returns the number of chunks encoded.
+    """
+    _check_args(encoder, dataset, batch_size, num_workers, chunk_size)
+    for name, value, low in (("world_size", world_size, 1), ("rank", rank, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    if rank >= world_size:
+        raise ValueError(f"rank {rank} must be smaller than world_size {world_size}")
+    store = store if store is not None else FeatureStore()
+    key = image_feature_key(encoder, dataset)
+    if store.contains(key):
+        return 0
+    partial_dir = _partial_dir(store, key, chunk_size)
+    bounds = _chunk_bounds(len(dataset), chunk_size)
+    todo = [c for c in range(len(bounds)) if c % world_size == rank
+            and _read_chunk(_chunk_path(partial_dir, c), key, *bounds[c], len(dataset), encoder.dim) is None]
+    if todo:
+        _encode_chunks(encoder, dataset, key, partial_dir, bounds, todo, {}, batch_size, chunk_size, num_workers,
+                       fail_fast, progress, label)
+    return len(todo)
+
+
+def _partial_dir(store: FeatureStore, key: FeatureKey, chunk_size: int) -> Path:
+    return store.root / "partial" / "image" / f"{store.path_for(key).stem}-chunk{chunk_size}"
+
+
+def _chunk_bounds(num_images: int, chunk_size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + chunk_size, num_images)) for start in range(0, num_images, chunk_size)]
 
 
 def _check_args(encoder: Any, dataset: Any, batch_size: int, num_workers: int, chunk_size: int) -> None:
@@ -271,8 +322,8 @@ def _extract_chunks(
     label: str | None,
 ) -> tuple[torch.Tensor, list[SkippedImage]]:
     """Encode the chunks not yet in ``partial_dir`` and assemble all of them, in dataset order."""
-    num_chunks = -(-len(dataset) // chunk_size)
-    bounds = [(c * chunk_size, min((c + 1) * chunk_size, len(dataset))) for c in range(num_chunks)]
+    bounds = _chunk_bounds(len(dataset), chunk_size)
+    num_chunks = len(bounds)
     chunks: dict[int, _Chunk] = {}
     for c, (start, stop) in enumerate(bounds):
         chunk = _read_chunk(_chunk_path(partial_dir, c), key, start, stop, len(dataset), encoder.dim)
