@@ -26,8 +26,8 @@ SIMULATED = "simulated"
 
 #: What a section may need, and how to say that the features lack it.
 NEEDS = {
-    "world": "the simulated world itself (its generator, parameters and calibration): these features are "
-             "{label}, not the simulated world",
+    "world": "the offline world itself (its generator, parameters and calibration), and these features are "
+             "{label}",
     "wordnet": "WordNet synsets for the ID classes (wnids) and for the corpus words, which the false-negative "
                "audit needs; these features ({label}) do not carry them",
     "csp": "CSP's candidate pool (corpus nouns and adjective phrases with their features); these features "
