@@ -6,7 +6,7 @@ Fits on real CLIP's NegLabel selection, fit half only (synset_hash_split, True h
 side's agreement with real CLIP (debiasood.data.fidelity) on the fit half, the held-out half and all words,
 for NegLabel's selection and for CSP's (never used by the fit), beside the plain MiniLM text side. Also prints
 the parameters as a Python literal to paste into text_side.FITTED_PARAMS. Warm feature store: ~3-5 minutes on
-a 2-core CPU (mostly the grid's 25 criterion evaluations over ~29k words x 1,000 ID labels).
+a 2-core CPU (mostly the grid: 64 criterion evaluations over ~29k words x 1,000 ID labels).
 """
 
 from __future__ import annotations
@@ -57,10 +57,14 @@ def main() -> None:
           f"{int(inputs.selected.sum())} real NegLabel words matched ({time.perf_counter() - start:.0f} s)")
     start = time.perf_counter()
     fit = text_side.fit_text_side(inputs.signals, inputs.base_features, inputs.selected, inputs.fit_mask,
-                                  inputs.id_signals, inputs.id_base_features, inputs.hub, hub_text=args.hub_text)
-    print(f"fit: {fit.fit_words} words, {fit.fit_selected} selected; stage-1 logit AUROC {fit.logistic_auroc:.4f}, "
-          f"criterion AUROC {fit.criterion_auroc:.4f} at gain {fit.params.gain}, offset {fit.params.offset} "
-          f"({time.perf_counter() - start:.0f} s)")
+                                  inputs.corpus.parts_of_speech, inputs.corpus.lexfiles, inputs.id_signals,
+                                  inputs.id_base_features, inputs.hub, hub_text=args.hub_text)
+    noise = fit.params.weights[text_side.SIGNALS.index("idiosyncrasy")]
+    print(f"fit: {fit.fit_words} words, {fit.fit_selected} selected; stage-1 logit AUROC {fit.logistic_auroc:.4f}; "
+          f"criterion AUROC {fit.criterion_auroc:.4f}, TV {fit.criterion_tv:.4f} at idiosyncrasy {noise}, "
+          f"gain {fit.params.gain}, offset {fit.params.offset} ({time.perf_counter() - start:.0f} s)")
+    for row in fit.grid:
+        print("  grid noise {:.2f} gain {:.2f} offset {:.2f}: fit AUROC {:.4f}, fit TV {:.4f}".format(*row))
     rows = rows_of("MiniLM", text_side.evaluate_text_side(inputs, None))
     rows += rows_of("CLIP-like", text_side.evaluate_text_side(inputs, fit.params))
     columns = list(rows[-1])
@@ -71,7 +75,7 @@ def main() -> None:
     print("\nFITTED_PARAMS = TextSideParams(")
     print(f"    weights=({', '.join(f'{w:.6g}' for w in fit.params.weights)}),")
     print(f"    intercept={fit.params.intercept:.6g}, gain={fit.params.gain}, offset={fit.params.offset}, "
-          f"hub_text={fit.params.hub_text!r})")
+          f"hub_max={fit.params.hub_max}, hub_text={fit.params.hub_text!r})")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:
             json.dump({"rows": rows, "params": fit.params.__dict__, "grid": fit.grid,

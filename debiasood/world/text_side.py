@@ -11,12 +11,16 @@ leaves the prompt near the template, where every ImageNet prompt also sits: a "h
 the 95th percentile of a word's cosines to the ID labels, is high at the hub, so CLIP never selects hub words.
 
 Geometry. One fixed map, applied to EVERY text (ID labels, corpus prompts, CSP phrases, the world's concept
-captions), so every mining rule and the world's image generator see the same space:
+captions), so every mining rule and the world's image generator see the same space. Each text is turned, in
+the plane of its base embedding and a fixed hub direction μ, to a hub cosine s(t) set by its signals:
 
-    e'(t) = normalise( ê(t) + h(t) · μ ),    h(t) = softplus(offset - gain · z(t)),    z(t) = b + Σ_i w_i φ_i(t)
+    e'(t) = s(t) · μ + sqrt(1 - s(t)²) · u(t),   s(t) = hub_max · sigmoid(offset - gain · z(t)),
+    z(t) = b + Σ_i w_i φ_i(t)
 
-- ê(t): the base encoder's unit embedding (MiniLM by default);
+- ê(t): the base encoder's unit embedding (MiniLM by default); u(t): the unit part of ê(t) orthogonal to μ, so
+  what the base encoder says about the text's meaning is kept and only its closeness to the hub changes;
 - μ: the hub direction, the base encoder's unit embedding of :data:`HUB_TEXT` (a fixed text, not fitted);
+  ``hub_max`` (:data:`HUB_MAX`, 0.85, fixed) bounds the hub cosine so that ID labels never collapse;
 - φ(t): offline signals of the text (:data:`SIGNALS`), each a plain function of it:
   - the text's *concept*: its segments are the longest WordNet 3.0 noun/adjective lemmas found left to right
     (other words stand alone), and the concept is the segment with the lowest wordfreq frequency (the
@@ -24,20 +28,29 @@ captions), so every mining rule and the world's image generator see the same spa
   - rarity as CLIP sees it: the concept's wordfreq Zipf frequency, its word count, its CLIP BPE token count
     (open_clip's ViT-B-16 tokenizer) and the most BPE tokens in one of its words;
   - WordNet: whether the concept is a WordNet lemma, the share of its synsets in each noun/adjective
-    lexicographer file, whether it has a noun sense and the mean depth of its noun senses;
+    lexicographer file, whether it has a noun sense, the mean depth of its noun senses, and the share of its
+    synsets that spell it capitalised (a name: towns, bridges, cathedrals, which CLIP has seen in photos);
   - the cosine of ê(t) to each lexicographer file's description as WordNet's lexnames(5WN) page words it
     ("nouns denoting plants" -> "plants"), embedded by the base encoder: what the base encoder itself reads
     as the text's kind;
+  - the idiosyncrasy ε(t) (:func:`idiosyncrasy`): a fixed standard-normal number per concept, for what CLIP
+    does that no offline signal explains;
 - z(t): a logistic model of "real CLIP's NegLabel mining selects this word" (weights w, intercept b);
-- gain, offset: how strongly a word that CLIP would not select is drawn to the hub.
+- gain, offset: how strongly z sets the hub cosine.
 
 Fit (:func:`fit_text_side`), on real CLIP's NegLabel selection ONLY and on ONE half of the words (the True
-half of :func:`debiasood.data.fidelity.synset_hash_split`, seed 0): (1) w, b by L2-regularised logistic
-regression of the selection on the standardised signals of the fit half's DNM-corpus prompts ("the nice
-{noun}", "This is a {adj} photo"); (2) gain and offset by a grid search that maximises the AUROC of the
-transformed space's own NegLabel criterion (computed with the transformed ID labels) on the fit half. The other
-half and all of CSP's selection are never read: :func:`fit_text_side` takes the labels as an array and uses
-only the fit rows (a test permutes the held-out labels and gets the same parameters).
+half of :func:`debiasood.data.fidelity.synset_hash_split`, seed 0): (1) w, b (all but the idiosyncrasy's
+weight) by L2-regularised logistic regression of the selection on the standardised signals of the fit half's
+DNM-corpus prompts ("the nice {noun}", "This is a {adj} photo"); (2) the idiosyncrasy's weight, gain and
+offset by a grid search on the fit half: the text side's own NegLabel criterion (computed with the transformed
+ID labels), its selection (15% per part of speech) and that selection's lexicographer-file mix; among the grid
+points whose mix is within TV distance 0.15 of CLIP's, the best AUROC wins. The mix is the hard part: the
+logistic model alone ranks every plant name before every named bridge (its top 15% has TV 0.25 to CLIP's mix
+at AUROC 0.87). Two things in the grid spread the selection over kinds as CLIP's is: the idiosyncrasy, and a
+negative offset, which sends every word the model is sure CLIP selects to hub cosine ~0, where the base
+encoder's own geometry orders them; the fit chose the second (idiosyncrasy weight 0). The other half and all
+of CSP's selection are never read: :func:`fit_text_side` takes the labels as an array and uses only the fit
+rows (a test scrambles the held-out rows and gets the same fit).
 
 Everything this text side produces is SIMULATED: it is a MiniLM geometry bent to rank words as CLIP does, not
 CLIP, and numbers measured with it are never CLIP numbers. :data:`FITTED` records the fit and what it gives
@@ -82,26 +95,34 @@ LEXFILE_DESCRIPTIONS: dict[str, str] = {
 
 #: The signals φ(t), in the order of :attr:`TextSideParams.weights`.
 SIGNALS: tuple[str, ...] = (
-    "zipf", "words", "bpe_tokens", "max_word_bpe_tokens", "in_wordnet", "has_noun", "noun_depth",
-    *(f"senses:{f}" for f in LEXFILES), *(f"kind:{f}" for f in LEXFILES),
+    "zipf", "words", "bpe_tokens", "max_word_bpe_tokens", "in_wordnet", "has_noun", "noun_depth", "proper_noun",
+    *(f"senses:{f}" for f in LEXFILES), *(f"kind:{f}" for f in LEXFILES), "idiosyncrasy",
 )
-_N_SYMBOLIC = 7 + len(LEXFILES)  # the signals computed from the text alone (the rest need the embedding)
+_N_SYMBOLIC = 8 + len(LEXFILES)  # the signals computed from the text's words (then the embedding's, then ε)
 
 #: The hub direction's text: the base encoder embeds it once; nothing about it is fitted.
 HUB_TEXT = "a photo"
+#: The largest cosine a text may have to the hub. Fixed, not fitted: two unrelated texts both at the hub then
+#: stay below cosine 0.85² + 0 = 0.72, so ImageNet's classes stay apart and CSP's 0.95 exclusion keeps its
+#: meaning (near-duplicates only). A fit left free drives the hub cosine towards 1 (it sharpens the ranking),
+#: which collapses the ID labels onto one point.
+HUB_MAX = 0.85
 
 _STRIP = ".,;:!?\"()[]{}"
 
 
 @dataclass(frozen=True)
 class TextSideParams:
-    """The fitted parameters of the geometry (module docstring): z(t) = intercept + Σ weights[i] · φ_i(t),
-    h(t) = softplus(offset - gain · z(t)). ``weights`` are on the raw signals (standardisation folded in)."""
+    """The parameters of the geometry (module docstring): z(t) = intercept + Σ weights[i] · φ_i(t) and the hub
+    cosine s(t) = hub_max · sigmoid(offset - gain · z(t)). ``weights`` are on the raw signals (standardisation
+    folded in); the last one, the idiosyncrasy's, is the fitted spread of what the signals do not explain.
+    ``hub_max`` is fixed, not fitted (:data:`HUB_MAX`)."""
 
     weights: tuple[float, ...]
     intercept: float
     gain: float
     offset: float
+    hub_max: float = HUB_MAX
     hub_text: str = HUB_TEXT
 
     def __post_init__(self) -> None:
@@ -114,6 +135,8 @@ class TextSideParams:
         if self.gain < 0:
             raise ValueError(f"gain must be >= 0 (a larger CLIP-selection logit must not pull a word to the hub), "
                              f"got {self.gain}")
+        if not 0 < self.hub_max < 1:
+            raise ValueError(f"hub_max must be in (0, 1): the largest cosine of a text to the hub, got {self.hub_max}")
         if not isinstance(self.hub_text, str) or not self.hub_text.strip():
             raise ValueError(f"hub_text must be a non-blank string, got {self.hub_text!r}")
 
@@ -133,6 +156,7 @@ class _Lexicon:
 
     senses: dict[str, np.ndarray]  # lemma -> share of its synsets in each file of LEXFILES
     depth: dict[str, float]  # lemma -> mean depth of its noun synsets (absent: no noun sense)
+    proper: dict[str, float]  # lemma -> share of its synsets that spell it capitalised (a name: 'Brooklyn_Bridge')
     longest: int  # words in the longest lemma
 
 
@@ -143,9 +167,12 @@ def _lexicon() -> _Lexicon:
     table = get_wordnet().table
     column = {name: i for i, name in enumerate(LEXFILES)}
     synsets: dict[str, list[tuple[str, int]]] = {}
+    capitalised: dict[str, int] = {}
     for key, names in table.lemmas.items():
         for name in names:
-            synsets.setdefault(name.lower().replace("_", " "), []).append(key)
+            lemma = name.lower().replace("_", " ")
+            synsets.setdefault(lemma, []).append(key)
+            capitalised[lemma] = capitalised.get(lemma, 0) + name[:1].isupper()
     depth_of = table.noun_depth
     senses, depth = {}, {}
     for lemma, keys in synsets.items():
@@ -156,7 +183,8 @@ def _lexicon() -> _Lexicon:
         noun_depths = [depth_of[offset] for pos, offset in keys if pos == "n" and offset in depth_of]
         if noun_depths:
             depth[lemma] = float(np.mean(noun_depths))
-    return _Lexicon(senses, depth, max(len(lemma.split()) for lemma in synsets))
+    proper = {lemma: capitalised[lemma] / len(keys) for lemma, keys in synsets.items()}
+    return _Lexicon(senses, depth, proper, max(len(lemma.split()) for lemma in synsets))
 
 
 @functools.cache
@@ -218,19 +246,37 @@ def symbolic_signals(texts: Sequence[str]) -> np.ndarray:
         c = concept(text)
         words = c.split()
         share = lexicon.senses.get(c)
-        out[row, :7] = (_zipf(c), len(words), sum(_bpe_tokens(w) for w in words), max(_bpe_tokens(w) for w in words),
-                        share is not None, c in lexicon.depth, lexicon.depth.get(c, 0.0))
+        out[row, :8] = (_zipf(c), len(words), sum(_bpe_tokens(w) for w in words), max(_bpe_tokens(w) for w in words),
+                        share is not None, c in lexicon.depth, lexicon.depth.get(c, 0.0), lexicon.proper.get(c, 0.0))
         if share is not None:
-            out[row, 7:] = share
+            out[row, 8:] = share
     return out
 
 
+def idiosyncrasy(texts: Sequence[str]) -> np.ndarray:
+    """ε(t) = Φ⁻¹(u), u uniform in (0, 1) from a sha256 of the text's :func:`concept`: a fixed standard-normal
+    draw per concept, the same in every template ('the nice tench', 'a photo of a tench.').
+
+    It stands for what real CLIP does to a word that no offline signal explains. Without it the text side
+    ranks every word of a well-predicted kind (plant names) before every word of a poorly predicted one
+    (named bridges), and its selection's mix of kinds is far from CLIP's; its weight is fitted (stage 2).
+    """
+    from scipy.special import ndtri
+
+    out = np.empty(len(texts))
+    for row, text in enumerate(texts):
+        digest = hashlib.sha256(f"debiasood.text_side/1\x1f{concept(text)}".encode()).digest()
+        out[row] = (int.from_bytes(digest[:8], "big") + 0.5) / 2**64
+    return ndtri(out)
+
+
 def signal_matrix(texts: Sequence[str], base_features: np.ndarray, kind_features: np.ndarray) -> np.ndarray:
-    """φ(t) for every text: :func:`symbolic_signals` then the cosines of its base embedding to the file
-    descriptions (``kind_features``: unit rows of the base encoder for :data:`LEXFILE_DESCRIPTIONS`, in
-    :data:`LEXFILES` order)."""
+    """φ(t) for every text (:data:`SIGNALS`): :func:`symbolic_signals`, the cosines of its base embedding to the
+    file descriptions (``kind_features``: unit rows of the base encoder for :data:`LEXFILE_DESCRIPTIONS`, in
+    :data:`LEXFILES` order), then :func:`idiosyncrasy`."""
     base = _unit_rows("base_features", base_features, len(texts))
-    return np.hstack([symbolic_signals(texts), base @ np.asarray(kind_features, dtype=np.float64).T])
+    return np.hstack([symbolic_signals(texts), base @ np.asarray(kind_features, dtype=np.float64).T,
+                      idiosyncrasy(texts)[:, None]])
 
 
 def _unit_rows(name: str, value: Any, n: int | None = None) -> np.ndarray:
@@ -247,35 +293,46 @@ def _unit_rows(name: str, value: Any, n: int | None = None) -> np.ndarray:
 # ---------------------------------------------------------------- the geometry
 
 
-def hub_weight(signals: np.ndarray, params: TextSideParams) -> np.ndarray:
-    """h(t) = softplus(offset - gain · z(t)) with z(t) = intercept + signals @ weights (module docstring)."""
+def hub_cosine(signals: np.ndarray, params: TextSideParams) -> np.ndarray:
+    """s(t) = hub_max · sigmoid(offset - gain · z(t)), z(t) = intercept + signals @ weights (module docstring)."""
+    from scipy.special import expit
+
     z = params.intercept + np.asarray(signals, dtype=np.float64) @ np.asarray(params.weights)
-    return np.logaddexp(0.0, params.offset - params.gain * z)
+    return params.hub_max * expit(params.offset - params.gain * z)
 
 
-def transform(base_features: np.ndarray, signals: np.ndarray, hub: np.ndarray, params: TextSideParams,
-              *, normalise: bool = True) -> np.ndarray:
-    """e'(t) = normalise(ê(t) + h(t) · μ): the text side's embedding of texts with these base rows and signals.
+def transform(base_features: np.ndarray, signals: np.ndarray, hub: np.ndarray, params: TextSideParams) -> np.ndarray:
+    """e'(t) = s(t) μ + sqrt(1 - s(t)²) u(t): each base row turned, in its plane with the hub μ, to the hub
+    cosine s(t) (:func:`hub_cosine`); u(t) is the unit part of ê(t) orthogonal to μ. Unit rows.
 
-    ``hub`` is μ, the base encoder's unit embedding of ``params.hub_text``. ``normalise=False`` returns the
-    vector before the final normalisation (the encoder's ``raw`` output).
+    ``hub`` is μ, the base encoder's unit embedding of ``params.hub_text``. A base row equal to ±μ has no
+    orthogonal part and is left as it is.
     """
     base = _unit_rows("base_features", base_features)
     mu = _unit_rows("hub", np.asarray(hub).reshape(1, -1))[0]
     if mu.shape[0] != base.shape[1]:
         raise ValueError(f"hub has dimension {mu.shape[0]} but base_features have {base.shape[1]}")
-    out = base + hub_weight(signals, params)[:, None] * mu
-    return out / np.linalg.norm(out, axis=1, keepdims=True) if normalise else out
+    signals = np.asarray(signals, dtype=np.float64)
+    if signals.shape != (base.shape[0], len(SIGNALS)):
+        raise ValueError(f"signals must have shape ({base.shape[0]}, {len(SIGNALS)}) (signal_matrix), "
+                         f"got {signals.shape}")
+    orthogonal = base - (base @ mu)[:, None] * mu
+    norms = np.linalg.norm(orthogonal, axis=1)
+    degenerate = norms < 1e-9
+    cosine = hub_cosine(signals, params)
+    out = cosine[:, None] * mu + np.sqrt(1 - cosine**2)[:, None] * orthogonal / np.where(degenerate, 1, norms)[:, None]
+    out[degenerate] = base[degenerate]
+    return out
 
 
 class ClipLikeTextEncoder:
     """The CLIP-like text side as an :class:`debiasood.data.encoders.base.Encoder` (text only).
 
     Wraps a base text encoder (default: MiniLM, :class:`~debiasood.data.encoders.SentenceTransformerEncoder`)
-    and applies :func:`transform` with ``params`` (default :data:`FITTED`'s). ``id`` names the base encoder
-    and the parameters' digest, so the feature cache never mixes two fits. ``raw=True`` returns
-    ê(t) + h(t)·μ before the final normalisation: its norm sqrt(1 + 2h ê·μ + h²) grows with the hub weight,
-    so the official density form's raw norms see the same geometry.
+    and applies :func:`transform` with ``params`` (default :data:`FITTED_PARAMS`). ``id`` names the base encoder
+    and the parameters' digest, so the feature cache never mixes two fits. The geometry makes unit rows by
+    construction, so ``raw=True`` returns the same rows (norm 1): the official density form's "raw norms" are
+    all 1 on this text side, as on any normalised encoder.
     """
 
     supports_images = False
@@ -310,7 +367,7 @@ class ClipLikeTextEncoder:
 
     def encode_texts(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool | None = None,
                      raw: bool = False):
-        """Embed ``texts`` (float32 CPU tensor, input order); rows L2-normalised unless ``raw=True``."""
+        """Embed ``texts`` (float32 CPU tensor, input order, unit rows; ``raw`` changes nothing, see the class)."""
         import torch
 
         from debiasood.data.encoders.base import check_texts
@@ -318,7 +375,7 @@ class ClipLikeTextEncoder:
         texts = check_texts(texts)
         base = self.base.encode_texts(texts, batch_size=batch_size, progress=progress).double().numpy()
         hub, kinds = self.anchors
-        out = transform(base, signal_matrix(texts, base, kinds), hub, self.params, normalise=not raw)
+        out = transform(base, signal_matrix(texts, base, kinds), hub, self.params)
         return torch.from_numpy(out.astype(np.float32))
 
     def encode_images(self, images: Any, *, batch_size: int | None = None, progress: bool | None = None):
@@ -330,11 +387,17 @@ class ClipLikeTextEncoder:
 
 # ---------------------------------------------------------------- the fit
 
-#: The grid of (gain, offset) searched by :func:`fit_text_side`'s second stage.
-GAIN_GRID: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
-OFFSET_GRID: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0)
+#: The grids searched by :func:`fit_text_side`'s second stage.
+GAIN_GRID: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
+OFFSET_GRID: tuple[float, ...] = (-4.0, -3.0, -2.0, -1.0)
+NOISE_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75)
 #: L2 penalty of the first stage (scikit-learn's C, on standardised signals).
 REGULARISATION_C = 1.0
+#: Stage 2 keeps the grid points whose fit-half selection's lexicographer-file mix is this close to CLIP's
+#: (total-variation distance) and takes the one with the best fit-half AUROC among them.
+TV_MAX = 0.15
+#: NegLabel's quota per part of speech (the book's ``method-neglabel``).
+QUOTA = 0.15
 
 
 def neglabel_criterion(features: np.ndarray, id_features: np.ndarray, *, percentile: float = 0.95,
@@ -362,16 +425,35 @@ def selection_auroc(criterion: np.ndarray, selected: np.ndarray) -> float:
     return float((ranks[selected].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def lexfile_tv(lexfiles_a: np.ndarray, lexfiles_b: np.ndarray) -> float:
+    """Total-variation distance (1/2) Σ_f |p_f - q_f| between the lexicographer-file shares of two word sets."""
+    names = np.union1d(lexfiles_a, lexfiles_b)
+    p = np.array([(lexfiles_a == f).mean() for f in names])
+    q = np.array([(lexfiles_b == f).mean() for f in names])
+    return 0.5 * float(np.abs(p - q).sum())
+
+
+def lowest_per_part(criterion: np.ndarray, parts_of_speech: np.ndarray, quota: float = QUOTA) -> np.ndarray:
+    """Mask of the int(quota · n_part) rows with the lowest criterion in each part of speech (NegLabel's rule;
+    ties by row order)."""
+    chosen = np.zeros(len(criterion), dtype=bool)
+    for part in np.unique(parts_of_speech):
+        members = np.flatnonzero(parts_of_speech == part)
+        chosen[members[np.argsort(criterion[members], kind="stable")[: int(len(members) * quota)]]] = True
+    return chosen
+
+
 @dataclass(frozen=True)
 class TextSideFit:
-    """:func:`fit_text_side`'s result: the parameters and the fit half's AUROC for every (gain, offset) tried."""
+    """:func:`fit_text_side`'s result: the parameters and the fit half's figures for every grid point tried."""
 
     params: TextSideParams
     fit_words: int
     fit_selected: int
-    logistic_auroc: float  # AUROC of z(t) itself on the fit half (stage 1)
-    criterion_auroc: float  # AUROC of the transformed space's NegLabel criterion on the fit half (stage 2)
-    grid: tuple[tuple[float, float, float], ...]  # (gain, offset, fit-half criterion AUROC)
+    logistic_auroc: float  # AUROC of z(t) without the idiosyncrasy on the fit half (stage 1)
+    criterion_auroc: float  # AUROC of the text side's NegLabel criterion on the fit half (stage 2)
+    criterion_tv: float  # lexicographer-file TV distance of its fit-half selection to CLIP's
+    grid: tuple[tuple[float, float, float, float, float], ...]  # (noise, gain, offset, fit AUROC, fit TV)
 
 
 def fit_text_side(
@@ -379,26 +461,34 @@ def fit_text_side(
     base_features: np.ndarray,
     selected: np.ndarray,
     fit_mask: np.ndarray,
+    parts_of_speech: Sequence[str],
+    lexfiles: Sequence[str],
     id_signals: np.ndarray,
     id_base_features: np.ndarray,
     hub: np.ndarray,
     *,
     hub_text: str = HUB_TEXT,
     c: float = REGULARISATION_C,
+    noises: Sequence[float] = NOISE_GRID,
     gains: Sequence[float] = GAIN_GRID,
     offsets: Sequence[float] = OFFSET_GRID,
+    tv_max: float = TV_MAX,
 ) -> TextSideFit:
     """Fit :class:`TextSideParams` to real CLIP's NegLabel selection on the rows ``fit_mask`` only.
 
-    Rows are the corpus prompts ("the nice {noun}", "This is a {adj} photo"): ``signals`` (:func:`signal_matrix`)
-    and the base encoder's unit rows ``base_features``; ``selected`` says which corpus words real CLIP's NegLabel
-    mining selected; ``fit_mask`` is the fit half. Only the fit rows of these three arrays are read.
-    ``id_signals`` / ``id_base_features``: the ID label prompts ("the nice {label}") the criterion compares
-    with. ``hub``: the base encoder's unit row of ``hub_text``. :func:`fit_inputs` prepares all of them.
+    Rows are the corpus prompts ("the nice {noun}", "This is a {adj} photo"): ``signals`` (:func:`signal_matrix`),
+    the base encoder's unit rows ``base_features``, the words' ``parts_of_speech`` and ``lexfiles``;
+    ``selected`` says which corpus words real CLIP's NegLabel mining selected; ``fit_mask`` is the fit half.
+    Only the fit rows of these arrays are read. ``id_signals`` / ``id_base_features``: the ID label prompts
+    ("the nice {label}") the criterion compares with. ``hub``: the base encoder's unit row of ``hub_text``.
+    :func:`fit_inputs` prepares all of them.
 
-    Stage 1: logistic regression (L2, C = ``c``) of ``selected`` on the standardised signals; the
-    standardisation is folded into the weights. Stage 2: the (gain, offset) of the grid whose transformed
-    NegLabel criterion has the highest AUROC on the fit rows (the first in grid order on ties).
+    Stage 1: logistic regression (L2, C = ``c``) of ``selected`` on the standardised signals without the
+    idiosyncrasy; the standardisation is folded into the weights. Stage 2, over the grid of (idiosyncrasy
+    weight, gain, offset): the text side's NegLabel criterion on the fit rows, its selection there (15% per
+    part of speech) and that selection's lexicographer-file TV distance to CLIP's; the point with the best
+    AUROC among those with TV <= ``tv_max`` wins (the smallest TV if none qualifies; the first in grid order
+    on ties).
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -411,22 +501,30 @@ def fit_text_side(
         if mask.dtype != bool or mask.shape != (n,):
             raise ValueError(f"{name} must be a boolean mask with one entry per signals row ({n}), got dtype "
                              f"{mask.dtype} and shape {mask.shape}")
+    for name, values in (("parts_of_speech", parts_of_speech), ("lexfiles", lexfiles)):
+        if len(values) != n:
+            raise ValueError(f"{name} must have one entry per signals row ({n}), got {len(values)}")
     id_signals = np.asarray(id_signals, dtype=np.float64)
     if id_signals.shape != (np.asarray(id_base_features).shape[0], len(SIGNALS)):
         raise ValueError(f"id_signals must have one row of {len(SIGNALS)} signals per row of id_base_features, "
                          f"got {id_signals.shape} for {np.asarray(id_base_features).shape[0]} rows")
-    for name, values in (("gains", gains), ("offsets", offsets)):
-        if not values or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
-            raise ValueError(f"{name} must be a non-empty sequence of finite numbers, got {values!r}")
+    for name, values in (("noises", noises), ("gains", gains), ("offsets", offsets)):
+        finite = bool(values) and all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+        if not finite or (name != "offsets" and min(values) < 0):
+            raise ValueError(f"{name} must be a non-empty sequence of finite numbers"
+                             f"{'' if name == 'offsets' else ' >= 0'}, got {values!r}")
     rows = np.flatnonzero(np.asarray(fit_mask))
     x = signals[rows]
     fit_base = _unit_rows("base_features", np.asarray(base_features)[rows], len(rows))
     y = np.asarray(selected)[rows]
+    parts = np.asarray(parts_of_speech)[rows]
+    files = np.asarray(lexfiles)[rows]
     if y.all() or not y.any():
         raise ValueError("the fit rows must hold both selected and unselected words")
 
+    explained = np.arange(len(SIGNALS)) != SIGNALS.index("idiosyncrasy")
     mean, scale = x.mean(axis=0), x.std(axis=0)
-    varies = scale > 0  # a signal that is constant on the fit rows cannot be fitted: weight 0
+    varies = (scale > 0) & explained  # a signal constant on the fit rows cannot be fitted: weight 0
     standard = (x[:, varies] - mean[varies]) / scale[varies]
     model = LogisticRegression(C=c, max_iter=5000).fit(standard, y)
     weights = np.zeros(len(SIGNALS))
@@ -434,18 +532,25 @@ def fit_text_side(
     intercept = float(model.intercept_[0] - (model.coef_[0] * mean[varies] / scale[varies]).sum())
     logistic_auroc = selection_auroc(-(intercept + x @ weights), y)
 
-    def params_for(gain: float, offset: float) -> TextSideParams:
-        return TextSideParams(tuple(float(w) for w in weights), intercept, float(gain), float(offset), hub_text)
+    def params_for(noise: float, gain: float, offset: float) -> TextSideParams:
+        fitted = weights.copy()
+        fitted[~explained] = noise
+        return TextSideParams(tuple(float(w) for w in fitted), intercept, float(gain), float(offset),
+                              hub_text=hub_text)
 
     grid = []
-    for gain in gains:
-        for offset in offsets:
-            params = params_for(gain, offset)
-            criterion = neglabel_criterion(transform(fit_base, x, hub, params),
-                                           transform(id_base_features, id_signals, hub, params))
-            grid.append((float(gain), float(offset), selection_auroc(criterion, y)))
-    gain, offset, best = max(grid, key=lambda row: row[2])  # max keeps the first of equal rows
-    return TextSideFit(params_for(gain, offset), len(rows), int(y.sum()), logistic_auroc, best, tuple(grid))
+    for noise in noises:
+        for gain in gains:
+            for offset in offsets:
+                params = params_for(noise, gain, offset)
+                criterion = neglabel_criterion(transform(fit_base, x, hub, params),
+                                               transform(id_base_features, id_signals, hub, params))
+                tv = lexfile_tv(files[lowest_per_part(criterion, parts)], files[y])
+                grid.append((float(noise), float(gain), float(offset), selection_auroc(criterion, y), tv))
+    qualified = [row for row in grid if row[4] <= tv_max]
+    best = (max(qualified, key=lambda row: row[3]) if qualified  # max keeps the first of equal rows
+            else min(grid, key=lambda row: row[4]))
+    return TextSideFit(params_for(*best[:3]), len(rows), int(y.sum()), logistic_auroc, best[3], best[4], tuple(grid))
 
 
 @dataclass(frozen=True, eq=False)
@@ -533,29 +638,35 @@ def evaluate_text_side(inputs: FitInputs, params: TextSideParams | None) -> dict
 # ---------------------------------------------------------------- the fitted text side
 
 #: Fitted by :func:`fit_text_side` on real CLIP's NegLabel selection, fit half (synset_hash_split seed 0:
-#: 28,675 DNM-corpus words, 4,404 of them selected), MiniLM all-MiniLM-L6-v2 as the base encoder
-#: (``benchmarks/fit_text_side.py`` prints these). Weights in :data:`SIGNALS` order, on the raw signals.
+#: 28,675 DNM-corpus words, 4,404 of them selected), MiniLM all-MiniLM-L6-v2 as the base encoder, default grids
+#: (``benchmarks/fit_text_side.py`` prints these). Weights in :data:`SIGNALS` order, on the raw signals; the
+#: last is the idiosyncrasy's (stage 2 chose 0). Stage 1's logistic model: fit-half AUROC 0.8766.
 FITTED_PARAMS = TextSideParams(
-    weights=(0.0266141, 0.54877, 0.181106, -0.00158324, -2.4305, -0.467046, 0.149306, 1.76034, -1.09823, 0.753173,
-             -0.376913, -1.00004, -0.256632, -1.63668, -0.742588, -1.55098, -4.3796, 1.11961, -0.715875, 1.49219,
-             -4.2013, 1.52876, 0.617039, -0.112391, 1.92268, -1.76888, -0.0573118, -2.70313, -0.692811, -2.16508,
-             -0.653402, 0.0283032, -1.39829, 0.43054, 3.55388, 1.08468, -1.86669, 0.852757, 1.44433, -3.24757,
-             2.07436, -2.48429, -3.23942, 2.34724, -0.628909, -4.57092, 1.19159, -1.31752, -3.37248, 0.547396,
-             4.26155, -2.46543, 5.50638, 0.831009, -2.32843, -9.66907, -1.98767, 0.313839, 3.03963, 1.84105,
-             -0.255109, 2.55868, -0.301805, -1.85079, 0.953232),
-    intercept=-0.8755, gain=2.0, offset=1.0, hub_text="a photo",
+    weights=(0.0525987, 0.550416, 0.172483, -0.0172415, -2.66984, -0.757668, 0.186856, 0.7662, 1.94928, -1.08308,
+             0.599389, -0.345079, -0.807933, -0.121475, -1.68242, -0.850782, -1.41834, -4.36725, 1.40571, -0.784379,
+             1.0649, -4.29283, 1.33274, 0.267705, -0.0325029, 1.79911, -1.65575, 0.0790966, -2.4994, -0.516189,
+             -1.9913, -0.585376, 0.177583, -1.56847, 0.545704, 3.42432, 1.15312, -1.80849, 0.773601, 1.64692,
+             -2.61916, 2.40549, -2.4208, -2.76427, 2.20386, -0.831135, -4.84375, 0.731154, -0.87826, -3.12404,
+             0.373062, 3.27596, -2.60552, 5.85795, 0.944416, -2.41346, -9.0345, -2.16853, -0.270121, 3.17134,
+             1.52801, 0.231725, 2.05556, -1.07937, -1.2424, 0.926152, 0.0),
+    intercept=-0.836405, gain=2.0, offset=-3.0, hub_max=0.85, hub_text="a photo",
 )
 
-#: What :data:`FITTED_PARAMS` gives (``benchmarks/fit_text_side.py``; :func:`debiasood.data.fidelity.text_side_fidelity`
-#: on the DNM corpus, ImageNet-1K labels). Fit = the fit half of NegLabel's real selection; everything else is held
-#: out. CSP's real selection was never used, so each of its rows is a held-out check. Targets (issue 11): held-out
-#: NegLabel AUROC >= 0.85, TV <= 0.15, false negatives 2.3-3.3%; CSP AUROC >= 0.80, false negatives 1.1-2.1%.
+#: What :data:`FITTED_PARAMS` gives (``benchmarks/fit_text_side.py``: :func:`debiasood.data.fidelity.text_side_fidelity`
+#: on the DNM corpus and the ImageNet-1K labels). A SIMULATED text side against REAL CLIP selections. "fit" = the
+#: fit half of NegLabel's real selection; everything else is held out; CSP's real selection was never used, so
+#: all of its rows are held-out checks. Targets (issue 11): held-out NegLabel AUROC >= 0.85, TV <= 0.15, false
+#: negatives 2.3-3.3%; CSP AUROC >= 0.80, false negatives 1.1-2.1%. Missed: the held-out NegLabel false-negative
+#: share (2.00% against CLIP's 2.96% on the same words): the words this text side selects that name ImageNet
+#: classes or their kinds are fewer than CLIP's, because MiniLM keeps such words (named bridges, kinds of canoe)
+#: close to several ImageNet classes, which the hub cannot undo (MiniLM alone: 0.39%).
 FITTED: dict[str, Any] = {
-    "fit": {"neglabel": {"auroc": 0.8731, "jaccard": 0.3919, "tv_distance": 0.2425, "fn_share": 0.0263},
-            "csp nouns": {"auroc": 0.7842, "jaccard": 0.4008, "tv_distance": 0.2454, "fn_share": 0.0283}},
-    "held_out": {"neglabel": {"auroc": 0.8674, "jaccard": 0.3830, "tv_distance": 0.2424, "fn_share": 0.0190},
-                 "csp nouns": {"auroc": 0.7801, "jaccard": 0.3993, "tv_distance": 0.2596, "fn_share": 0.0209}},
-    "csp_all": {"auroc": 0.7821, "jaccard": 0.4000, "tv_distance": 0.2525, "fn_share": 0.0245},
-    "minilm_held_out": {"neglabel": {"auroc": 0.4588, "tv_distance": 0.5873, "fn_share": 0.0039},
-                        "csp nouns": {"auroc": 0.5279, "tv_distance": 0.6567, "fn_share": 0.0011}},
+    "fit": {"neglabel": {"auroc": 0.8571, "jaccard": 0.3553, "tv_distance": 0.1230, "fn_share": 0.0270},
+            "csp nouns": {"auroc": 0.8658, "jaccard": 0.3317, "tv_distance": 0.0913, "fn_share": 0.0201}},
+    "held_out": {"neglabel": {"auroc": 0.8515, "jaccard": 0.3448, "tv_distance": 0.1092, "fn_share": 0.0200},
+                 "csp nouns": {"auroc": 0.8648, "jaccard": 0.3412, "tv_distance": 0.0771, "fn_share": 0.0155}},
+    "csp_all": {"auroc": 0.8653, "jaccard": 0.3363, "tv_distance": 0.0829, "fn_share": 0.0178},
+    "minilm": {"held_out": {"neglabel": {"auroc": 0.4588, "tv_distance": 0.5873, "fn_share": 0.0039}},
+               "csp_all": {"auroc": 0.5248, "tv_distance": 0.6520, "fn_share": 0.0029}},
+    "missed_targets": ("neglabel_fn_share",),
 }
