@@ -5,21 +5,28 @@ from __future__ import annotations
 import pytest
 
 from debiasood.data.label_sets import (
+    DTD_CLASSES,
     IMAGENET10_WNIDS,
     IMAGENET20_WNIDS,
     IMAGENET100_WNIDS,
+    PLACES365_CATEGORIES,
+    PLACES_CONCEPTS,
+    SUN397_CATEGORIES,
+    SUN_CONCEPTS,
     LabelSet,
     get_label_set,
     imagenet1k_label_set,
     label_set_names,
+    scene_category_name,
 )
 from debiasood.data.wordnet import get_wordnet, wnid_to_key
 
 SIZES = {
     "imagenet1k": 1000, "imagenet10": 10, "imagenet20": 20, "imagenet100": 100, "inaturalist": 110, "sun": 50,
     "places": 50, "textures": 47, "cifar10": 10, "cifar100": 100, "food101": 101, "oxford_pet": 37,
-    "cub200": 200, "stanford_cars": 196,
+    "cub200": 200, "stanford_cars": 196, "svhn": 10, "lsun": 10, "isun": 397, "places365": 365,
 }
+STAND_INS = {"isun"}  # iSUN ships no class list: SUN397's categories stand in
 IMAGENET_FAMILY = ("imagenet1k", "imagenet10", "imagenet20", "imagenet100")
 
 
@@ -33,7 +40,8 @@ def test_every_registered_set_has_its_size_and_a_source():
     for name, size in SIZES.items():
         label_set = get_label_set(name)
         assert len(label_set) == size == len(label_set.class_names), name
-        assert label_set.name == name and label_set.source and not label_set.is_stand_in
+        assert label_set.name == name and label_set.source
+        assert label_set.is_stand_in == (name in STAND_INS), name
         assert (label_set.wnids is not None) == (name in IMAGENET_FAMILY)
         assert all(c.strip() == c and c and "_" not in c for c in label_set.class_names)
         if name != "imagenet1k":  # ImageNet-1K has two 'missile' and two 'sunglasses' classes
@@ -140,3 +148,42 @@ def test_clip_names_are_read_without_importing_open_clip():
               "imagenet1k_label_set('clip'); print('open_clip' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", before], capture_output=True, text=True).stdout.strip() == "False"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0
+
+
+# ---------------------------------------------------------------- the CIFAR-10 OOD suite
+
+
+def test_places365_reproduces_the_official_categories_file():
+    """Joined as the official file's '/<letter>/<path> <index>' lines, the categories give the md5 that torchvision
+    records for categories_places365.txt: the list is the official one, in the official order."""
+    import hashlib
+
+    from torchvision.datasets import Places365
+
+    text = "\n".join(f"/{path[0]}/{path} {index}" for index, path in enumerate(PLACES365_CATEGORIES))
+    assert hashlib.md5(text.encode("utf-8")).hexdigest() == Places365._CATEGORIES_META[1]
+
+
+def test_scene_names_contain_the_mos_subsets_drawn_from_them():
+    # The MOS SUN and Places OOD subsets are 50 concepts each of SUN397 and Places365: spelled alike, they must be
+    # among the full label spaces' names, which checks the path -> name rule on 100 names written independently.
+    assert set(SUN_CONCEPTS) <= set(get_label_set("isun").class_names)
+    assert set(PLACES_CONCEPTS) <= set(get_label_set("places365").class_names)
+    assert len(SUN397_CATEGORIES) == 397 and list(SUN397_CATEGORIES) == sorted(SUN397_CATEGORIES)
+
+
+@pytest.mark.parametrize("path, name", [("desert/sand", "desert (sand)"), ("rice_paddy", "rice paddy"),
+                                        ("underwater/ocean_deep", "underwater (ocean deep)"), ("sky", "sky")])
+def test_scene_category_name(path, name):
+    assert scene_category_name(path) == name
+
+
+def test_cifar_suite_spot_checks():
+    assert get_label_set("svhn").class_names == tuple("0123456789")
+    lsun = get_label_set("lsun").class_names
+    assert lsun[:3] == ("bedroom", "bridge", "church outdoor") and lsun[-1] == "tower"
+    places = get_label_set("places365").class_names
+    assert places[0] == "airfield" and places[342] == "underwater (ocean deep)" and places[-1] == "zen garden"
+    isun = get_label_set("isun")
+    assert isun.is_stand_in and "SUN397" in isun.source and isun.class_names[0] == "abbey"
+    assert get_label_set("textures").class_names == DTD_CLASSES  # the suite's Textures is DTD

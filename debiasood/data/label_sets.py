@@ -1,7 +1,8 @@
 """Label sets of the ID and OOD benchmarks: class names, and ImageNet wnids where the classes are synsets.
 
-Every list below is stated as a fact with its source (``LabelSet.source``); none is a stand-in
-(``is_stand_in`` stays for user-made sets). Class order is the dataset's own label index order.
+Every list below is stated as a fact with its source (``LabelSet.source``). One is a stand-in
+(``is_stand_in``): iSUN has no class list, so SUN397's categories stand in for its concepts. Class order is the
+dataset's own label index order.
 
 ImageNet family (wnids are WordNet 3.0 noun offsets, see :mod:`debiasood.data.wordnet`):
 
@@ -23,8 +24,15 @@ Other ID sets: ``cifar10``, ``cifar100`` (Krizhevsky 2009, label order of the ba
 ``food101`` (Bossard et al. 2014, in NegLabel's order; torchvision's Food101 sorts the names, which puts
 "cheese plate" before "cheesecake"), ``oxford_pet`` (Parkhi et al. 2012, the CLASS-ID order of
 annotations/list.txt), ``cub200`` (Wah et al. 2011, classes.txt), ``stanford_cars`` (Krause et al. 2013,
-the devkit's cars_meta order). Underscores in dataset names are turned into spaces. The class order only
-matters for matching label indices of a dataset loader; no score depends on it.
+the devkit's cars_meta order). Underscores in dataset names are turned into spaces.
+
+The CIFAR-10 OOD suite of zero-shot CLIP papers (CIFAR-10 as ID against SVHN, LSUN (crop), LSUN (resize), iSUN,
+Textures and Places365): ``svhn`` (the ten digits), ``lsun`` (its 10 scene categories, shared by the crop and
+resize variants), ``isun`` (no class list of its own: SUN397's 397 categories, marked as a stand-in) and
+``places365`` (Places365-Standard's 365 categories, checked against the md5 torchvision records for the
+official file). Scene paths ('desert/sand') become names as the MOS subsets write them ('desert (sand)').
+
+The class order only matters for matching label indices of a dataset loader; no score depends on it.
 """
 
 from __future__ import annotations
@@ -388,6 +396,155 @@ STANFORD_CARS_CLASSES = (
 )
 
 
+# ---------------------------------------------------------------- the CIFAR-10 OOD suite
+
+# SVHN's ten classes are the digits; class i is the digit i (the .mat files label the digit 0 as 10, torchvision's
+# SVHN maps it back to 0). The names are the digits themselves, as CLIP's zero-shot prompts write them
+# (github.com/openai/CLIP data/prompts.md: classes '0'-'9', template 'a photo of the number: "{}".').
+SVHN_CLASSES = tuple(str(digit) for digit in range(10))
+# LSUN's ten scene categories (Yu et al., arXiv:1506.03365), as torchvision's LSUN lists them. The OOD
+# sets LSUN (crop) and LSUN (resize) of the CIFAR suite are the same images cropped or resized to 32 x 32: one
+# list of concepts serves both.
+LSUN_CATEGORIES = ("bedroom", "bridge", "church_outdoor", "classroom", "conference_room", "dining_room", "kitchen",
+                   "living_room", "restaurant", "tower")
+# Places365-Standard's categories in label-index order: categories_places365.txt of github.com/CSAILVision/places365
+# without the '/<letter>/' prefix. Joined as '/<letter>/<path> <index>' lines, this tuple reproduces that file
+# byte for byte (md5 06c963b85866bd0649f97cb43dd16673, as torchvision's Places365 records it; tested).
+PLACES365_CATEGORIES = (
+    "airfield", "airplane_cabin", "airport_terminal", "alcove", "alley", "amphitheater", "amusement_arcade",
+    "amusement_park", "apartment_building/outdoor", "aquarium", "aqueduct", "arcade", "arch",
+    "archaelogical_excavation", "archive", "arena/hockey", "arena/performance", "arena/rodeo", "army_base",
+    "art_gallery", "art_school", "art_studio", "artists_loft", "assembly_line", "athletic_field/outdoor",
+    "atrium/public", "attic", "auditorium", "auto_factory", "auto_showroom", "badlands", "bakery/shop",
+    "balcony/exterior", "balcony/interior", "ball_pit", "ballroom", "bamboo_forest", "bank_vault", "banquet_hall",
+    "bar", "barn", "barndoor", "baseball_field", "basement", "basketball_court/indoor", "bathroom", "bazaar/indoor",
+    "bazaar/outdoor", "beach", "beach_house", "beauty_salon", "bedchamber", "bedroom", "beer_garden", "beer_hall",
+    "berth", "biology_laboratory", "boardwalk", "boat_deck", "boathouse", "bookstore", "booth/indoor",
+    "botanical_garden", "bow_window/indoor", "bowling_alley", "boxing_ring", "bridge", "building_facade",
+    "bullring", "burial_chamber", "bus_interior", "bus_station/indoor", "butchers_shop", "butte", "cabin/outdoor",
+    "cafeteria", "campsite", "campus", "canal/natural", "canal/urban", "candy_store", "canyon", "car_interior",
+    "carrousel", "castle", "catacomb", "cemetery", "chalet", "chemistry_lab", "childs_room", "church/indoor",
+    "church/outdoor", "classroom", "clean_room", "cliff", "closet", "clothing_store", "coast", "cockpit",
+    "coffee_shop", "computer_room", "conference_center", "conference_room", "construction_site", "corn_field",
+    "corral", "corridor", "cottage", "courthouse", "courtyard", "creek", "crevasse", "crosswalk", "dam",
+    "delicatessen", "department_store", "desert/sand", "desert/vegetation", "desert_road", "diner/outdoor",
+    "dining_hall", "dining_room", "discotheque", "doorway/outdoor", "dorm_room", "downtown", "dressing_room",
+    "driveway", "drugstore", "elevator/door", "elevator_lobby", "elevator_shaft", "embassy", "engine_room",
+    "entrance_hall", "escalator/indoor", "excavation", "fabric_store", "farm", "fastfood_restaurant",
+    "field/cultivated", "field/wild", "field_road", "fire_escape", "fire_station", "fishpond", "flea_market/indoor",
+    "florist_shop/indoor", "food_court", "football_field", "forest/broadleaf", "forest_path", "forest_road",
+    "formal_garden", "fountain", "galley", "garage/indoor", "garage/outdoor", "gas_station", "gazebo/exterior",
+    "general_store/indoor", "general_store/outdoor", "gift_shop", "glacier", "golf_course", "greenhouse/indoor",
+    "greenhouse/outdoor", "grotto", "gymnasium/indoor", "hangar/indoor", "hangar/outdoor", "harbor",
+    "hardware_store", "hayfield", "heliport", "highway", "home_office", "home_theater", "hospital", "hospital_room",
+    "hot_spring", "hotel/outdoor", "hotel_room", "house", "hunting_lodge/outdoor", "ice_cream_parlor", "ice_floe",
+    "ice_shelf", "ice_skating_rink/indoor", "ice_skating_rink/outdoor", "iceberg", "igloo", "industrial_area",
+    "inn/outdoor", "islet", "jacuzzi/indoor", "jail_cell", "japanese_garden", "jewelry_shop", "junkyard", "kasbah",
+    "kennel/outdoor", "kindergarden_classroom", "kitchen", "lagoon", "lake/natural", "landfill", "landing_deck",
+    "laundromat", "lawn", "lecture_room", "legislative_chamber", "library/indoor", "library/outdoor", "lighthouse",
+    "living_room", "loading_dock", "lobby", "lock_chamber", "locker_room", "mansion", "manufactured_home",
+    "market/indoor", "market/outdoor", "marsh", "martial_arts_gym", "mausoleum", "medina", "mezzanine",
+    "moat/water", "mosque/outdoor", "motel", "mountain", "mountain_path", "mountain_snowy", "movie_theater/indoor",
+    "museum/indoor", "museum/outdoor", "music_studio", "natural_history_museum", "nursery", "nursing_home",
+    "oast_house", "ocean", "office", "office_building", "office_cubicles", "oilrig", "operating_room", "orchard",
+    "orchestra_pit", "pagoda", "palace", "pantry", "park", "parking_garage/indoor", "parking_garage/outdoor",
+    "parking_lot", "pasture", "patio", "pavilion", "pet_shop", "pharmacy", "phone_booth", "physics_laboratory",
+    "picnic_area", "pier", "pizzeria", "playground", "playroom", "plaza", "pond", "porch", "promenade",
+    "pub/indoor", "racecourse", "raceway", "raft", "railroad_track", "rainforest", "reception", "recreation_room",
+    "repair_shop", "residential_neighborhood", "restaurant", "restaurant_kitchen", "restaurant_patio", "rice_paddy",
+    "river", "rock_arch", "roof_garden", "rope_bridge", "ruin", "runway", "sandbox", "sauna", "schoolhouse",
+    "science_museum", "server_room", "shed", "shoe_shop", "shopfront", "shopping_mall/indoor", "shower",
+    "ski_resort", "ski_slope", "sky", "skyscraper", "slum", "snowfield", "soccer_field", "stable",
+    "stadium/baseball", "stadium/football", "stadium/soccer", "stage/indoor", "stage/outdoor", "staircase",
+    "storage_room", "street", "subway_station/platform", "supermarket", "sushi_bar", "swamp", "swimming_hole",
+    "swimming_pool/indoor", "swimming_pool/outdoor", "synagogue/outdoor", "television_room", "television_studio",
+    "temple/asia", "throne_room", "ticket_booth", "topiary_garden", "tower", "toyshop", "train_interior",
+    "train_station/platform", "tree_farm", "tree_house", "trench", "tundra", "underwater/ocean_deep",
+    "utility_room", "valley", "vegetable_garden", "veterinarians_office", "viaduct", "village", "vineyard",
+    "volcano", "volleyball_court/outdoor", "waiting_room", "water_park", "water_tower", "waterfall",
+    "watering_hole", "wave", "wet_bar", "wheat_field", "wind_farm", "windmill", "yard", "youth_hostel",
+    "zen_garden",
+)
+# SUN397's categories (Xiao et al., CVPR 2010) in the dataset's (alphabetical) order, without the '/<letter>/'
+# prefix, as tensorflow_datasets' image_classification/sun397_labels.txt lists them. iSUN (Xu et al., arXiv
+# 1504.06755) is 20,608 SUN images chosen for eye tracking; it ships no class list, so its concepts here are the
+# SUN397 categories, the label space its images come from (a stand-in, marked as such).
+SUN397_CATEGORIES = (
+    "abbey", "airplane_cabin", "airport_terminal", "alley", "amphitheater", "amusement_arcade", "amusement_park",
+    "anechoic_chamber", "apartment_building/outdoor", "apse/indoor", "aquarium", "aqueduct", "arch", "archive",
+    "arrival_gate/outdoor", "art_gallery", "art_school", "art_studio", "assembly_line", "athletic_field/outdoor",
+    "atrium/public", "attic", "auditorium", "auto_factory", "badlands", "badminton_court/indoor", "baggage_claim",
+    "bakery/shop", "balcony/exterior", "balcony/interior", "ball_pit", "ballroom", "bamboo_forest", "banquet_hall",
+    "bar", "barn", "barndoor", "baseball_field", "basement", "basilica", "basketball_court/outdoor", "bathroom",
+    "batters_box", "bayou", "bazaar/indoor", "bazaar/outdoor", "beach", "beauty_salon", "bedroom", "berth",
+    "biology_laboratory", "bistro/indoor", "boardwalk", "boat_deck", "boathouse", "bookstore", "booth/indoor",
+    "botanical_garden", "bow_window/indoor", "bow_window/outdoor", "bowling_alley", "boxing_ring", "brewery/indoor",
+    "bridge", "building_facade", "bullring", "burial_chamber", "bus_interior", "butchers_shop", "butte",
+    "cabin/outdoor", "cafeteria", "campsite", "campus", "canal/natural", "canal/urban", "candy_store", "canyon",
+    "car_interior/backseat", "car_interior/frontseat", "carrousel", "casino/indoor", "castle", "catacomb",
+    "cathedral/indoor", "cathedral/outdoor", "cavern/indoor", "cemetery", "chalet", "cheese_factory",
+    "chemistry_lab", "chicken_coop/indoor", "chicken_coop/outdoor", "childs_room", "church/indoor",
+    "church/outdoor", "classroom", "clean_room", "cliff", "cloister/indoor", "closet", "clothing_store", "coast",
+    "cockpit", "coffee_shop", "computer_room", "conference_center", "conference_room", "construction_site",
+    "control_room", "control_tower/outdoor", "corn_field", "corral", "corridor", "cottage_garden", "courthouse",
+    "courtroom", "courtyard", "covered_bridge/exterior", "creek", "crevasse", "crosswalk", "cubicle/office", "dam",
+    "delicatessen", "dentists_office", "desert/sand", "desert/vegetation", "diner/indoor", "diner/outdoor",
+    "dinette/home", "dinette/vehicle", "dining_car", "dining_room", "discotheque", "dock", "doorway/outdoor",
+    "dorm_room", "driveway", "driving_range/outdoor", "drugstore", "electrical_substation", "elevator/door",
+    "elevator/interior", "elevator_shaft", "engine_room", "escalator/indoor", "excavation", "factory/indoor",
+    "fairway", "fastfood_restaurant", "field/cultivated", "field/wild", "fire_escape", "fire_station",
+    "firing_range/indoor", "fishpond", "florist_shop/indoor", "food_court", "forest/broadleaf", "forest/needleleaf",
+    "forest_path", "forest_road", "formal_garden", "fountain", "galley", "game_room", "garage/indoor",
+    "garbage_dump", "gas_station", "gazebo/exterior", "general_store/indoor", "general_store/outdoor", "gift_shop",
+    "golf_course", "greenhouse/indoor", "greenhouse/outdoor", "gymnasium/indoor", "hangar/indoor", "hangar/outdoor",
+    "harbor", "hayfield", "heliport", "herb_garden", "highway", "hill", "home_office", "hospital", "hospital_room",
+    "hot_spring", "hot_tub/outdoor", "hotel/outdoor", "hotel_room", "house", "hunting_lodge/outdoor",
+    "ice_cream_parlor", "ice_floe", "ice_shelf", "ice_skating_rink/indoor", "ice_skating_rink/outdoor", "iceberg",
+    "igloo", "industrial_area", "inn/outdoor", "islet", "jacuzzi/indoor", "jail/indoor", "jail_cell",
+    "jewelry_shop", "kasbah", "kennel/indoor", "kennel/outdoor", "kindergarden_classroom", "kitchen", "kitchenette",
+    "labyrinth/outdoor", "lake/natural", "landfill", "landing_deck", "laundromat", "lecture_room", "library/indoor",
+    "library/outdoor", "lido_deck/outdoor", "lift_bridge", "lighthouse", "limousine_interior", "living_room",
+    "lobby", "lock_chamber", "locker_room", "mansion", "manufactured_home", "market/indoor", "market/outdoor",
+    "marsh", "martial_arts_gym", "mausoleum", "medina", "moat/water", "monastery/outdoor", "mosque/indoor",
+    "mosque/outdoor", "motel", "mountain", "mountain_snowy", "movie_theater/indoor", "museum/indoor", "music_store",
+    "music_studio", "nuclear_power_plant/outdoor", "nursery", "oast_house", "observatory/outdoor", "ocean",
+    "office", "office_building", "oil_refinery/outdoor", "oilrig", "operating_room", "orchard", "outhouse/outdoor",
+    "pagoda", "palace", "pantry", "park", "parking_garage/indoor", "parking_garage/outdoor", "parking_lot",
+    "parlor", "pasture", "patio", "pavilion", "pharmacy", "phone_booth", "physics_laboratory", "picnic_area",
+    "pilothouse/indoor", "planetarium/outdoor", "playground", "playroom", "plaza", "podium/indoor",
+    "podium/outdoor", "pond", "poolroom/establishment", "poolroom/home", "power_plant/outdoor", "promenade_deck",
+    "pub/indoor", "pulpit", "putting_green", "racecourse", "raceway", "raft", "railroad_track", "rainforest",
+    "reception", "recreation_room", "residential_neighborhood", "restaurant", "restaurant_kitchen",
+    "restaurant_patio", "rice_paddy", "riding_arena", "river", "rock_arch", "rope_bridge", "ruin", "runway",
+    "sandbar", "sandbox", "sauna", "schoolhouse", "sea_cliff", "server_room", "shed", "shoe_shop", "shopfront",
+    "shopping_mall/indoor", "shower", "skatepark", "ski_lodge", "ski_resort", "ski_slope", "sky", "skyscraper",
+    "slum", "snowfield", "squash_court", "stable", "stadium/baseball", "stadium/football", "stage/indoor",
+    "staircase", "street", "subway_interior", "subway_station/platform", "supermarket", "sushi_bar", "swamp",
+    "swimming_pool/indoor", "swimming_pool/outdoor", "synagogue/indoor", "synagogue/outdoor", "television_studio",
+    "temple/east_asia", "temple/south_asia", "tennis_court/indoor", "tennis_court/outdoor", "tent/outdoor",
+    "theater/indoor_procenium", "theater/indoor_seats", "thriftshop", "throne_room", "ticket_booth", "toll_plaza",
+    "topiary_garden", "tower", "toyshop", "track/outdoor", "train_railway", "train_station/platform", "tree_farm",
+    "tree_house", "trench", "underwater/coral_reef", "utility_room", "valley", "van_interior", "vegetable_garden",
+    "veranda", "veterinarians_office", "viaduct", "videostore", "village", "vineyard", "volcano",
+    "volleyball_court/indoor", "volleyball_court/outdoor", "waiting_room", "warehouse/indoor", "water_tower",
+    "waterfall/block", "waterfall/fan", "waterfall/plunge", "watering_hole", "wave", "wet_bar", "wheat_field",
+    "wind_farm", "windmill", "wine_cellar/barrel_storage", "wine_cellar/bottle_storage", "wrestling_ring/indoor",
+    "yard", "youth_hostel",
+)
+
+
+def scene_category_name(path: str) -> str:
+    """A SUN or Places category path as a name: 'desert/sand' -> 'desert (sand)', 'rice_paddy' -> 'rice paddy':
+    the MOS subsets' spelling of the same scenes ('canal (natural)')."""
+    base, _, detail = path.partition("/")
+    base = base.replace("_", " ")
+    return f"{base} ({detail.replace('_', ' ')})" if detail else base
+
+
+def _scenes(name: str, paths: Sequence[str], source: str, *, is_stand_in: bool = False) -> LabelSet:
+    return LabelSet(name, tuple(scene_category_name(p) for p in paths), None, source, is_stand_in=is_stand_in)
+
+
 def _named(name: str, classes: Sequence[str], source: str) -> LabelSet:
     return LabelSet(name, tuple(c.replace("_", " ") for c in classes), None, source)
 
@@ -418,6 +575,19 @@ _REGISTRY: dict[str, Callable[[], LabelSet]] = {
         "stanford_cars", STANFORD_CARS_CLASSES,
         f"Stanford Cars (Krause et al. 2013), devkit cars_meta, as in {NEGLABEL_REPO} "
         "mmcls/models/classifiers/class_names.py"),
+    "svhn": lambda: _named(
+        "svhn", SVHN_CLASSES, "SVHN (Netzer et al., NeurIPS workshop 2011), the ten digits; names as in "
+        "github.com/openai/CLIP data/prompts.md"),
+    "lsun": lambda: _named(
+        "lsun", LSUN_CATEGORIES, "LSUN (Yu et al., arXiv:1506.03365), its 10 scene categories as torchvision's LSUN "
+        "lists them; LSUN (crop) and LSUN (resize) of the CIFAR-10 OOD suite share them"),
+    "isun": lambda: _scenes(
+        "isun", SUN397_CATEGORIES, "iSUN (Xu et al., arXiv:1504.06755) has no class list: SUN397's 397 categories "
+        "(Xiao et al., CVPR 2010; tensorflow_datasets sun397_labels.txt) stand in, the SUN label space its images "
+        "come from", is_stand_in=True),
+    "places365": lambda: _scenes(
+        "places365", PLACES365_CATEGORIES, "Places365-Standard (Zhou et al., TPAMI 2018), "
+        "github.com/CSAILVision/places365 categories_places365.txt (md5 06c963b85866bd0649f97cb43dd16673)"),
 }
 _ALIASES = {"imagenet": "imagenet1k", "inat": "inaturalist", "dtd": "textures", "pets": "oxford_pet",
             "cars": "stanford_cars", "cub": "cub200"}
