@@ -28,14 +28,20 @@
 # 4. the hazard $a \le 0$ and the clamp ({ref}`sec-02-hazard`);
 # 5. numerical checks in a toy world where every mined label is known to be a true or a false negative:
 #    (a) bias against the assumed share, (b) variance against the group size $Q$ and the number of groups $G$,
-#    (c) the hazard region over $(K, Q, \tau)$, (d) what the clamp does where $a < 0$.
+#    (c) the hazard region over $(K, Q, \tau)$, (d) what the clamp does where $a < 0$;
+# 6. the closed form, "τ = 1 is NegLabel" and the hazard on the features the book runs on
+#    ({ref}`sec-02-features`).
 #
 # ```{note}
-# Every number on this page comes from a **synthetic, controlled world** of random unit vectors
-# (`debiasood.world.toy`), **not from CLIP**. It checks algebra and estimators, whose truth can be known
-# only in such a world; it says nothing about benchmark numbers. The formulas are collected, with the
-# official code's arithmetic, in the method reference ({ref}`method-dnm-model`, {ref}`method-dnm-score`,
-# {ref}`method-dnm-closed-form`, {ref}`method-dnm-hazard`).
+# Sections 1-5 run in a **synthetic, controlled world** of random unit vectors (the toy world,
+# `debiasood.world.toy`), **not CLIP**: it checks algebra and estimators, whose truth can be known only in such
+# a world, and says nothing about benchmark numbers. Section 6 runs on the features named by the `FEATURES`
+# knob (by default the book's offline world of MiniLM text and synthetic images; or a feature bundle, for
+# example of real CLIP features), and its output names them. Each section says whether its finding holds for
+# CLIP **by construction** (algebra, true for any image and text embeddings) or was measured **only in the toy
+# world**. The formulas are collected, with the official code's arithmetic, in the method reference
+# ({ref}`method-dnm-model`, {ref}`method-dnm-score`, {ref}`method-dnm-closed-form`, {ref}`method-dnm-hazard`,
+# {ref}`method-official-settings`).
 # ```
 
 # %% [markdown]
@@ -63,6 +69,11 @@ NUM_POSITIVE_SAMPLES = 20  # perturbed positives per ID label, sampling the fals
 SPREAD_IMAGES = 300  # ID images, and as many OOD images, for the spread checks
 NUM_PARTITIONS = 10  # random partitions per number of groups G for the score's spread
 HAZARD_NUM_ID_CLASSES = 10  # K of the hazard world (as ImageNet-10): a is -5.5 at Q 120 and tau 0.5
+FEATURES = "simulated"  # 'simulated' (the offline world, default) or a feature bundle folder: see debiasood extract
+BACKBONE = "auto"  # official settings (tau, quotas, k) of this backbone; auto: the features' model, else ViT-B/16
+FEATURE_ID_IMAGES = 1000  # ID images drawn from the offline world for section 6 (a bundle brings its own)
+FEATURE_OOD_IMAGES = 250  # images per OOD set drawn from the offline world for section 6
+CORPUS_STEP = 1  # keep every n-th word of the offline world's corpus (1: all ~57k words)
 
 # %% tags=["hide-input"]
 # papermill only warns about an unknown parameter: check names and types, then apply the SMOKE
@@ -71,16 +82,19 @@ from debiasood.book import nb
 
 globals().update(nb.check_parameters(smoke={
     "NUM_WILD_LABELS": 6000, "NUM_IMAGES": 300, "SPREAD_IMAGES": 100, "NUM_PARTITIONS": 5,
-    "NUM_POSITIVE_SAMPLES": 10
+    "NUM_POSITIVE_SAMPLES": 10, "FEATURE_ID_IMAGES": 300, "FEATURE_OOD_IMAGES": 100, "CORPUS_STEP": 10
 }))
 nb.glue_run_cost("02_debiasing_derivation")
 
 # %%
 # %matplotlib inline
 import numpy as np
+from IPython.display import display
 
 from debiasood import dnm_coefficient, dnm_safe_tau
-from debiasood.book import derivation
+from debiasood.book import derivation, tables
+from debiasood.book.features import load_features
+from debiasood.world.simulated import ID_SET, OOD_SETS
 from debiasood.world.toy import make_toy_world
 
 NUM_GROUPS = NUM_WILD_LABELS // GROUP_SIZE
@@ -118,6 +132,10 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # $\tau = \tau_{neg}$ is the **share of true negatives**. This is the official code's `tau_ood` and the
 # project's `tau_neg`. The paper's own symbol $\tau$ names the *positive* share, $1-\tau$ here; every formula
 # below uses the negative share.
+#
+# *Does it hold for CLIP?* {eq}`eq-02-mixture` is DNM's model of the mined labels, an assumption rather than a
+# finding; everything below follows from it, and the assumed share $\tau$ is a knob (the official code sets it
+# per backbone and ID set, {ref}`method-official-settings`).
 
 # %% [markdown]
 # (sec-02-identity)=
@@ -159,6 +177,9 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # unbiased at $\tau = \tau^*$; assuming too many true negatives ($\tau > \tau^*$) under-corrects, and too few
 # over-corrects, by an amount proportional to how much more the image resembles the false negatives than the
 # true ones. For an ID image $E_{pos} \gg E_{neg}$, so the correction is large and so is its noise.
+#
+# *Holds for CLIP by construction:* {eq}`eq-02-identity` and {eq}`eq-02-bias` use only the mixture and the
+# linearity of expectation, whatever the embeddings.
 
 # %% [markdown]
 # (sec-02-score)=
@@ -185,6 +206,9 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 #
 # so $S_{DNM} = \frac{1}{G}\sum_g \tau S_{ID} / (a S_{ID} + N_g)$: NegLabel with the constant 1 in each
 # denominator replaced by $a$ (and a factor $\tau$ that no ranking sees).
+#
+# *Holds for CLIP by construction:* this is algebra on any image and text embeddings; the toy world below and
+# {ref}`sec-02-features` check it numerically, the latter on the features the book runs on.
 
 # %% [markdown]
 # (sec-02-hazard)=
@@ -213,6 +237,10 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 #
 # The project's `dnm_score` clamps by default; `clamp=False` reproduces the official arithmetic and warns
 # with `NonPositivePartitionWarning` when some $Z_g \le 0$.
+#
+# *Holds for CLIP by construction:* the sign of $a$ depends on $(K, Q, \tau)$ alone, never on the embeddings.
+# How many images actually get $Z_g \le 0$ where $a < 0$ depends on them ({ref}`sec-02-features` counts them on
+# the features).
 
 # %% [markdown]
 # ## A toy world where the truth is known
@@ -222,7 +250,8 @@ WORLD = {"dim": DIM, "num_negative_concepts": NUM_NEGATIVE_CONCEPTS, "num_wild_l
 # negatives (labels around OOD concepts) and $1-\tau^*$ of false negatives (labels close to an ID label). The
 # false negatives are distributed exactly as the paper's perturbed positives with a known $\sigma$, so
 # positives that sample $P_{pos}$ are available. First, the algebra of {eq}`eq-02-closed` and "τ = 1 is
-# NegLabel", on the world's images (largest relative gaps between scores that should be equal):
+# NegLabel", on the world's images (largest relative gaps between scores that should be equal; algebra, so it
+# holds for CLIP by construction, and {ref}`sec-02-features` repeats it on the features):
 
 # %%
 world = make_toy_world(num_id_classes=NUM_ID_CLASSES, **WORLD)
@@ -240,6 +269,11 @@ print(f"closed form vs general DNM: {gaps['closed_form']:.1e};  DNM at tau = 1 v
 # panel shows the relative error; the right panel divides the error by $E_{pos} - E_{neg}$ (computed from the
 # corpus' false and true negatives), which by {eq}`eq-02-bias` should put every image on the single curve
 # $(\tau - \tau^*)/\tau$.
+#
+# *The law holds for CLIP by construction; the sizes only in the toy world.* The bias law is
+# {eq}`eq-02-bias`. The sizes measured here (how much NegLabel overstates the true negatives' mean, how far the
+# official positives are from $P_{pos}$) depend on the toy world's true share and geometry: CLIP's true share
+# $\tau^*$ is unknown, and so is whether any positives sample its false negatives.
 
 # %%
 assumed_taus = np.unique(np.round(np.r_[np.linspace(0.2, 1.0, 17), TAU_TRUE, WRONG_TAU], 6))
@@ -271,6 +305,10 @@ derivation.plot_bias_curve(curve)
 # $1/Q$ (times the finite-corpus factor $1 - Q/M$). The score averages $G$ groups, so its standard deviation
 # over random partitions should fall as $1/\sqrt{G}$ (times $\sqrt{1 - GQ/M}$, as a partition uses $GQ$ of the
 # $M$ labels).
+#
+# *The rates hold for CLIP by construction; the sizes only in the toy world.* Any average of $Q$ labels and of
+# $G$ groups has these rates. How large the noise is next to the quantity, and how many per-group estimates
+# turn negative, depend on the toy world's spread of similarities.
 
 # %%
 q_sizes = [GROUP_SIZE // 8, GROUP_SIZE // 4, GROUP_SIZE // 2, GROUP_SIZE, 2 * GROUP_SIZE, 4 * GROUP_SIZE]
@@ -303,6 +341,8 @@ derivation.plot_spread(by_q, by_g)
 # number of ID labels $K$ and the assumed share $\tau$ for three group sizes, with the boundary
 # $\tau = Q/(K+Q)$ of {eq}`eq-02-safe` (`debiasood.dnm_safe_tau`) and the benchmarks' $K$ at the official
 # $\tau = 0.5$ (x: hazard, o: safe).
+#
+# *Holds for CLIP by construction:* algebra in $(K, Q, \tau)$; the benchmarks' $K$ are their label counts.
 
 # %%
 ks = np.unique(np.geomspace(2, 1000, 80).astype(int))
@@ -327,6 +367,9 @@ derivation.plot_hazard_map(hmap, tau_marker=TAU_TRUE)
 # partition by the official DNM (`clamp=False`; its `NonPositivePartitionWarning` is caught and counted inside
 # `debiasood.book.derivation.clamp_comparison`, nowhere else), by the clamped DNM and by NegLabel. The pairs
 # with $Z_g \le 0$ are also counted independently, from $a S_{ID} + N_g \le 0$.
+#
+# *Only in the toy world.* That confident ID images get $Z_g \le 0$ wherever $a < 0$ follows from the algebra;
+# how many pairs do, and how far the ranking inverts, are measured in the toy world and depend on its geometry.
 
 # %%
 hazard_world = make_toy_world(num_id_classes=HAZARD_NUM_ID_CLASSES, **WORLD)
@@ -347,6 +390,38 @@ derivation.plot_clamp_comparison(comparison)
 # inverts: AUROC {glue:text}`auroc_official:.1f`%, FPR95 {glue:text}`fpr95_official:.1f`%. Clamping restores
 # AUROC {glue:text}`auroc_clamped:.1f`% (FPR95 {glue:text}`fpr95_clamped:.1f`%), against NegLabel's
 # {glue:text}`auroc_neglabel:.1f`% (FPR95 {glue:text}`fpr95_neglabel:.1f`%).
+
+# %% [markdown]
+# (sec-02-features)=
+# ## The identities and the hazard on the features the book runs on
+#
+# *Holds for CLIP by construction; shown here on the features.* The closed form {eq}`eq-02-closed` and
+# "τ = 1 is NegLabel" are algebra, so they hold on any embeddings; this section checks them on real data of
+# the book's pipeline instead of random vectors: the images of every set of the features named by `FEATURES`,
+# their ID labels under NegLabel's prompt, and DNM's density negatives, mined with the official code's
+# settings for the backbone (`BACKBONE`; `debiasood.book.derivation.official_settings`). It then places those
+# features on the hazard map: their $K$, their $Q = \lfloor M/G \rfloor$ and the official $\tau$ give $a$,
+# and the pairs with $Z_g \le 0$ are counted from $a S_{ID} + N_g$ directly. Everything runs in float64, at
+# the official temperature $T = 0.01$, with one seeded partition.
+
+# %%
+FEATURE_SIZES = {ID_SET: FEATURE_ID_IMAGES, **{name: FEATURE_OOD_IMAGES for name in OOD_SETS}}
+features = load_features(FEATURES, sizes=FEATURE_SIZES, seed=SEED, corpus_step=CORPUS_STEP)
+settings, backbone = derivation.official_settings(features.bundle, BACKBONE)
+identities = derivation.feature_identities(features.bundle, settings, backbone=backbone)
+display(nb.table(tables.render(identities.rows()), f"The derivation on {features.label}: its images, ID labels "
+                                                   f"and DNM's density negatives, official {backbone} settings."))
+
+# %% [markdown]
+# On these features, with $K$ = {glue:text}`features_num_id_labels` ID labels and DNM's
+# {glue:text}`features_num_negatives` density negatives in groups of $Q$ = {glue:text}`features_group_size`,
+# the closed form matches the general score to {glue:text}`features_closed_form_gap:.1e` and $\tau = 1$
+# reproduces NegLabel to {glue:text}`features_neglabel_gap:.1e` (largest relative gaps, float64). At the
+# official $\tau$ = {glue:text}`features_tau:.2f`, $a$ = {glue:text}`features_coefficient:.3f`: the official
+# arithmetic is safe for $\tau >$ {glue:text}`features_safe_tau:.4f`, and a share
+# {glue:text}`features_nonpositive_pair_share:.3f` of the (image, group) pairs has $Z_g \le 0$. With ImageNet-1K's
+# 1000 labels and the official $Q$ and $\tau$, $a$ stays positive whatever the embeddings; with a label set of
+# your own, {ref}`sec-06-hazard` shows the same numbers for your $K$.
 
 # %% [markdown]
 # ## Recorded numbers
@@ -376,6 +451,7 @@ records = {
        [("official", "DNM official (no clamp)"), ("clamped", "DNM clamped"), ("neglabel", "NegLabel")]
        for metric in ("auroc", "fpr95")},
     "closed_form_gap": gaps["closed_form"], "neglabel_gap": gaps["neglabel"],
+    **identities.records("features_"),
 }
 for name, value in records.items():
     nb.record(name, value)
@@ -400,6 +476,13 @@ nb.finish(records)
 #   {glue:text}`num_benchmarks` benchmark label sets at the official settings. There the unclamped score
 #   inverts the ranking (AUROC {glue:text}`auroc_official:.1f`% in the toy world with $K$ =
 #   {glue:text}`hazard_k`), and the clamp of Chuang et al. repairs it (AUROC {glue:text}`auroc_clamped:.1f`%).
+# - On the features of {ref}`sec-02-features` the same identities hold to {glue:text}`features_closed_form_gap:.1e`
+#   and {glue:text}`features_neglabel_gap:.1e`, and their $K$ and $Q$ give $a$ =
+#   {glue:text}`features_coefficient:.3f` at the official $\tau$.
 #
-# All of this is a synthetic, controlled world, not CLIP: it validates the derivation and the code, not the
-# size of any effect on real benchmarks.
+# What transfers to CLIP: the identity {eq}`eq-02-identity`, the bias law {eq}`eq-02-bias`, the Monte-Carlo
+# rates, the closed form {eq}`eq-02-closed`, "τ = 1 is NegLabel" and the sign of $a$ hold by construction, for
+# any embeddings. The sizes measured in the toy world (the bias of the official positives, how noisy the
+# estimate is for ID images, how far the unclamped score inverts the ranking) are properties of that world,
+# not predictions for CLIP: they validate the derivation and the code, not the size of any effect on real
+# benchmarks.

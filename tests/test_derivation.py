@@ -237,3 +237,120 @@ def test_figures_are_returned_and_not_left_in_pyplot(world, hazard_world):
     for fig in figures:
         fig.canvas.draw()  # every label must render (mathtext included)
     assert plt.get_fignums() == before
+
+
+# --- the identities and the hazard on a feature bundle ------------------------------------------------------
+
+def _unit(rng, n, d):
+    x = rng.standard_normal((n, d))
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _bundle(*, num_id=200, num_words=1000, model="tiny", id_set="imagenet1k", near_id=0, seed=0, d=16):
+    """A bundle of random unit vectors: ``num_id`` ID labels, a noun corpus, 40 ID-set images (``near_id`` of
+    them close to an ID label) and 30 OOD images. float32, as bundles store them."""
+    from debiasood.data.bundle import FeatureBundle, ImageSet, TextSide, make_provenance
+    from debiasood.data.corpora import LabelCorpus
+
+    rng = np.random.default_rng(seed)
+    ids = _unit(rng, num_id, d)
+    words = tuple(f"word{i}" for i in range(num_words))
+    corpus = LabelCorpus("random", words, ("noun",) * num_words, ("",) * num_words, ("",) * num_words)
+    images = _unit(rng, 40, d)
+    images[:near_id] = _unit(rng, near_id, d) * 0.1 + ids[np.arange(near_id) % num_id]
+    images = images / np.linalg.norm(images, axis=1, keepdims=True)
+    f32 = lambda x: x.astype(np.float32)  # noqa: E731
+    text = TextSide(tuple(f"class{i}" for i in range(num_id)), f32(ids), f32(ids), corpus,
+                    f32(_unit(rng, num_words, d)))
+    provenance = make_provenance(world="real", model=model, pretrained="random weights", dim=d, prompts={},
+                                 corpus=corpus, command="pytest")
+    return FeatureBundle(provenance, text, {id_set: ImageSet(f32(images)), "ood": ImageSet(f32(_unit(rng, 30, d)))},
+                         id_set)
+
+
+@pytest.mark.parametrize("model, id_set, backbone, expected", [
+    ("tiny", "imagenet1k", "auto", ("ViT-B/16", 0.5)),  # not an official backbone: the paper's main one
+    ("ViT-B-32", "imagenet1k", "auto", ("ViT-B/32", 0.12)),  # open_clip's name of an official backbone
+    ("ViT-L-14-336", "imagenet1k", "auto", ("ViT-L/14@336px", 0.12)),
+    ("ViT-B-32", "imagenet1k", "RN50", ("RN50", 0.5)),  # an explicit backbone wins over the model
+    ("ViT-B-16", "imagenet-a", "auto", ("ViT-B/16", 1.0)),  # no debiasing with ImageNet-A as ID
+])
+def test_official_settings_follow_the_bundle(model, id_set, backbone, expected):
+    settings, name = d.official_settings(_bundle(num_id=5, num_words=20, model=model, id_set=id_set), backbone)
+    assert (name, settings.tau_neg) == expected
+    assert (settings.num_groups, settings.temperature) == (100, 0.01)
+
+
+def test_official_settings_reject_bad_input():
+    with pytest.raises(ValueError, match="no settings for backbone 'ViT-H-14'"):
+        d.official_settings(_bundle(num_id=5, num_words=20), "ViT-H-14")
+    with pytest.raises(ValueError, match="backbone"):
+        d.official_settings(_bundle(num_id=5, num_words=20), "")
+    with pytest.raises(TypeError, match="FeatureBundle"):
+        d.official_settings("a bundle", "auto")
+
+
+def _reference_pairs(bundle, settings):
+    """(a, Q, positive[image, group]) from the formula, image by image and group by group, in float64."""
+    rows = bundle.negatives("density", settings)
+    negatives = bundle.text.corpus_features[rows].astype(np.float64)
+    id_text = bundle.text.id_neglabel.astype(np.float64)
+    groups = settings.groups(len(rows))
+    k, q, tau, t = id_text.shape[0], len(rows) // settings.num_groups, settings.tau_neg, settings.temperature
+    a = tau - q * (1 - tau) / k
+    images = np.concatenate([s.features for s in bundle.images.values()]).astype(np.float64)
+    positive = np.empty((len(images), len(groups)), dtype=bool)
+    for i, x in enumerate(images):
+        s_id = np.exp(id_text @ x / t).sum()
+        for g, members in enumerate(groups):
+            positive[i, g] = a * s_id + np.exp(negatives[members] @ x / t).sum() > 0
+    return a, q, positive
+
+
+def test_feature_identities_hold_on_a_safe_bundle():
+    from debiasood.core.evaluation import Settings
+
+    bundle = _bundle()
+    settings = Settings(num_groups=10)
+    result = d.feature_identities(bundle, settings, backbone="ViT-B/16")
+    a, q, positive = _reference_pairs(bundle, settings)
+    assert (result.num_id_labels, result.num_negatives, result.group_size) == (200, 230, q)  # 23% of 1000 nouns
+    assert q == 23 and result.coefficient == pytest.approx(a) and a > 0
+    assert result.safe_tau == pytest.approx(23 / 223)
+    assert positive.all() and result.num_nonpositive_pairs == result.warned_pairs == 0
+    assert result.num_images == result.num_images_compared == 70
+    assert result.closed_form_gap < 1e-9 and result.neglabel_gap < 1e-9
+    records = result.records("features_")
+    assert records["features_coefficient"] == result.coefficient and "features_closed_form_gap" in records
+    rows = result.rows()
+    assert [row["check"] for row in rows][:2] == ["ID labels K; DNM's density negatives M in G groups of Q",
+                                                  "official tau (ViT-B/16, ID set imagenet1k)"]
+
+
+def test_feature_identities_count_the_hazard_independently():
+    from debiasood.core.evaluation import Settings
+
+    # K = 5, Q = 115, tau = 0.5: a = 0.5 - 115 x 0.5 / 5 = -11; images near an ID label have Z_g <= 0.
+    bundle = _bundle(num_id=5, near_id=20, seed=1)
+    settings = Settings(num_groups=2)
+    with warnings.catch_warnings(record=True) as leaked:
+        warnings.simplefilter("always")
+        result = d.feature_identities(bundle, settings)
+    assert not [w for w in leaked if issubclass(w.category, NonPositivePartitionWarning)]
+    a, q, positive = _reference_pairs(bundle, settings)
+    assert a == pytest.approx(-11.0) and result.coefficient == pytest.approx(a)
+    assert 0 < result.num_nonpositive_pairs == int((~positive).sum()) == result.warned_pairs
+    assert result.nonpositive_pair_share == pytest.approx((~positive).mean())
+    assert 0 < result.num_images_compared == int(positive.all(axis=1).sum()) < result.num_images
+    assert result.closed_form_gap < 1e-9 and result.neglabel_gap < 1e-9
+
+
+def test_feature_identities_reject_bad_input():
+    from debiasood.core.evaluation import Settings
+
+    with pytest.raises(ValueError, match="fewer than num_groups = 100"):
+        d.feature_identities(_bundle(num_words=200), Settings(k=10))  # 46 density negatives
+    with pytest.raises(TypeError, match="Settings"):
+        d.feature_identities(_bundle(num_words=100), {"num_groups": 2})
+    with pytest.raises(TypeError, match="FeatureBundle"):
+        d.feature_identities(None, Settings())

@@ -1,7 +1,8 @@
-"""Numerical checks of DNM's debiasing derivation (the book's method reference, 'DNM: the model' on), in the toy world.
+"""Numerical checks of DNM's debiasing derivation (the book's method reference, 'DNM: the model' on).
 
-Notebook 01 derives the debiased estimate of E_neg[exp(s/T)], DNM's score, its closed form and its hazard;
-this module holds the computations and figures that check each step, so the notebook's cells stay short:
+Notebook 02 derives the debiased estimate of E_neg[exp(s/T)], DNM's score, its closed form and its hazard;
+this module holds the computations and figures that check each step, so the notebook's cells stay short.
+In the toy world (:mod:`debiasood.world.toy`), where every mined label is known to be a true or a false negative:
 
 - :func:`bias_curve`: the per-group estimate against the truth known from the true negatives, as a
   function of the ASSUMED share tau of true negatives (unbiased only at the true share);
@@ -10,6 +11,13 @@ this module holds the computations and figures that check each step, so the note
 - :func:`hazard_map`: the sign of a = tau - Q(1 - tau)/K over (K, tau, Q);
 - :func:`clamp_comparison`: official (unclamped) DNM, clamped DNM and NegLabel where a < 0;
 - :func:`closed_form_gaps`: the closed form and "tau = 1 is NegLabel", checked on the toy world.
+
+On any feature bundle (the book's offline world, or real CLIP features; :mod:`debiasood.data.bundle`):
+
+- :func:`official_settings`: the official code's settings (tau, density quotas, k) for the bundle's backbone;
+- :func:`feature_identities`: the closed form and "tau = 1 is NegLabel" on the bundle's images and DNM's density
+  negatives, and the hazard a = tau - Q(1 - tau)/K at the bundle's K and Q with the official tau. The algebra
+  holds for any features by construction; this shows it numerically on the features a chapter runs on.
 
 The scores themselves always come from :mod:`debiasood.core.scores`; this module only adds the per-group estimate
 Ê_g = (1/tau) N_g/Q - ((1 - tau)/tau) mean_l exp(s+_l/T), which the scores use internally but do not return.
@@ -28,7 +36,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from debiasood.core.checks import check_fraction, check_int, check_positive
+from debiasood.core.evaluation import Settings
 from debiasood.core.metrics import ood_metrics
 from debiasood.core.partition import check_partition, partition_negatives
 from debiasood.core.scores import (
@@ -48,6 +57,8 @@ from debiasood.core.scores import (
     neglabel_score,
     perturbed_positives,
 )
+from debiasood.core.tau import official_backbone
+from debiasood.data.bundle import FeatureBundle
 from debiasood.world.toy import ToyWorld
 
 # Random unit vectors in R^128 have cosines of standard deviation 1/sqrt(128) = 0.088; CLIP's unrelated
@@ -603,3 +614,160 @@ def closed_form_gaps(world: ToyWorld, *, tau_neg: float = 0.5, num_groups: int =
         "closed_form": float(np.max(np.abs(general - closed) / np.abs(closed))),
         "neglabel": float(np.max(np.abs(at_one - neglabel) / np.abs(neglabel))),
     }
+
+
+# ------------------------------------------------------------------------------- the same algebra on features
+
+#: The backbone whose official settings apply when a bundle's model is not one the official code names (the
+#: offline world's text encoder, a tiny test model): the paper's main backbone.
+DEFAULT_BACKBONE = "ViT-B/16"
+
+
+def official_settings(bundle: FeatureBundle, backbone: str = "auto", **changes: object) -> tuple[Settings, str]:
+    """The official code's settings for ``bundle`` (:meth:`debiasood.core.evaluation.Settings.official`) and the
+    backbone they belong to.
+
+    ``backbone="auto"`` takes the bundle's model (its provenance) when the official code has settings for it
+    (e.g. open_clip's 'ViT-B-32' -> tau 0.12), else :data:`DEFAULT_BACKBONE`; any other value must name a
+    backbone of the official code. The ID set is the bundle's (tau is 1, no debiasing, with ImageNet-A, -R, -V2
+    or -Sketch as ID). ``changes`` override fields, e.g. ``num_groups``.
+    """
+    if not isinstance(bundle, FeatureBundle):
+        raise TypeError(f"bundle must be a debiasood.data.bundle.FeatureBundle, got {type(bundle).__name__}")
+    if not isinstance(backbone, str) or not backbone.strip():
+        raise ValueError(f"backbone must be 'auto' or a backbone of the official code such as 'ViT-B/16', "
+                         f"got {backbone!r}")
+    if backbone == "auto":
+        try:
+            backbone = official_backbone(bundle.provenance.model)
+        except ValueError:
+            backbone = DEFAULT_BACKBONE
+    name = official_backbone(backbone)
+    return Settings.official(name, bundle.id_set, **changes), name
+
+
+@dataclass(frozen=True)
+class FeatureIdentities:
+    """:func:`feature_identities`' result: the derivation's identities and hazard on a bundle's features.
+
+    ``closed_form_gap``: the largest relative gap |general - closed| / |closed| between ``dnm_score(clamp=False)``
+    and ``dnm_closed_form_score``, over the ``num_images_compared`` images whose every Z_g is > 0 (both scores
+    are finite and positive there; NaN when no image qualifies). ``neglabel_gap``: the same between
+    ``dnm_score(tau_neg=1)`` and ``neglabel_score`` over every image. ``num_nonpositive_pairs``: the (image,
+    group) pairs with tau Z_g = a S_ID + N_g <= 0, counted from S_ID and N_g directly (not from the scores);
+    ``warned_pairs``: the count dnm_score's :class:`NonPositivePartitionWarning` reported (equal when the
+    code is right).
+    """
+
+    label: str
+    backbone: str
+    id_set: str
+    num_id_labels: int  # K
+    num_negatives: int  # M, DNM's density selection
+    num_groups: int  # G
+    group_size: int  # Q = M // G
+    tau_neg: float  # the official tau
+    temperature: float
+    coefficient: float  # a = tau - Q(1 - tau)/K
+    safe_tau: float  # Q / (K + Q)
+    num_images: int
+    num_images_compared: int
+    closed_form_gap: float
+    neglabel_gap: float
+    num_pairs: int
+    num_nonpositive_pairs: int
+    warned_pairs: int
+
+    @property
+    def nonpositive_pair_share(self) -> float:
+        return self.num_nonpositive_pairs / self.num_pairs
+
+    def records(self, prefix: str = "") -> dict[str, float]:
+        """The key numbers, named ``prefix + name``; the closed-form gap only when some image was compared."""
+        values = {"num_id_labels": self.num_id_labels, "num_negatives": self.num_negatives,
+                  "group_size": self.group_size, "num_images": self.num_images, "tau": self.tau_neg,
+                  "coefficient": self.coefficient, "safe_tau": self.safe_tau,
+                  "nonpositive_pair_share": self.nonpositive_pair_share, "neglabel_gap": self.neglabel_gap}
+        if self.num_images_compared:
+            values["closed_form_gap"] = self.closed_form_gap
+        return {prefix + name: value for name, value in values.items()}
+
+    def rows(self) -> list[dict[str, str]]:
+        """The checks as a two-column table (values pre-formatted: the gaps need exponents)."""
+        tau = f"{self.tau_neg:g}"
+        rows = [
+            ("ID labels K; DNM's density negatives M in G groups of Q",
+             f"K = {self.num_id_labels}; M = {self.num_negatives}, G = {self.num_groups}, Q = {self.group_size}"),
+            (f"official tau ({self.backbone}, ID set {self.id_set})", tau),
+            (f"closed form vs general DNM (tau = {tau}, no clamp): largest relative gap over "
+             f"{self.num_images_compared} of {self.num_images} images", f"{self.closed_form_gap:.1e}"),
+            (f"DNM at tau = 1 vs NegLabel: largest relative gap over {self.num_images} images",
+             f"{self.neglabel_gap:.1e}"),
+            ("a = tau - Q(1 - tau)/K", f"{self.coefficient:.4f}"),
+            ("the official arithmetic is safe for tau > Q/(K + Q)", f"{self.safe_tau:.4f}"),
+            ("(image, group) pairs with Z_g <= 0", f"{self.num_nonpositive_pairs} of {self.num_pairs}"),
+        ]
+        return [{"check": check, "value": value} for check, value in rows]
+
+
+def _scores_and_warned_pairs(score: Callable[[], np.ndarray]) -> tuple[np.ndarray, int]:
+    """Run ``score`` and count the (image, group) pairs its NonPositivePartitionWarning reports (caught here only)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NonPositivePartitionWarning)
+        values = np.asarray(score())
+    pairs = sum(int(m.group(1)) for w in caught if issubclass(w.category, NonPositivePartitionWarning)
+                and (m := _WARNED_PAIRS.search(str(w.message))))
+    return values, pairs
+
+
+def feature_identities(bundle: FeatureBundle, settings: Settings, *, backbone: str = "") -> FeatureIdentities:
+    r"""Check the derivation on ``bundle``: its images (every set), its ID labels (NegLabel's prompts) and DNM's
+    density negatives mined with ``settings`` (e.g. :func:`official_settings`), in float64.
+
+    - the closed form: ``dnm_score(clamp=False)`` equals ``dnm_closed_form_score``, i.e.
+      :math:`\tau Z_g = a S_{ID} + N_g` with :math:`a = \tau - Q(1-\tau)/K`;
+    - "tau = 1 is NegLabel": ``dnm_score(tau_neg=1)`` equals ``neglabel_score``;
+    - the hazard at the bundle's K and Q and ``settings.tau_neg``: a, the safe tau Q/(K + Q), and the (image,
+      group) pairs with Z_g <= 0, counted from S_ID and N_g directly.
+
+    One seeded partition (``settings.groups``) serves every score. Features are cast to float64 so the gaps
+    measure the algebra, not float32 rounding. ``backbone`` only labels the result.
+    """
+    if not isinstance(bundle, FeatureBundle):
+        raise TypeError(f"bundle must be a debiasood.data.bundle.FeatureBundle, got {type(bundle).__name__}")
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a debiasood.core.evaluation.Settings, got {type(settings).__name__}")
+    temperature, tau = settings.temperature, settings.tau_neg
+    _check_temperature(temperature)
+    rows = bundle.negatives("density", settings)
+    if len(rows) < settings.num_groups:
+        raise ValueError(f"{bundle.label}: DNM's density rule mines {len(rows)} negatives, fewer than "
+                         f"num_groups = {settings.num_groups}; pass a smaller num_groups")
+    negatives = np.asarray(bundle.text.corpus_features, dtype=np.float64)[rows]
+    id_text = np.asarray(bundle.text.id_neglabel, dtype=np.float64)
+    images = np.concatenate([np.asarray(bundle.images[name].features, dtype=np.float64)
+                             for name in (bundle.id_set, *bundle.ood_sets)])
+    groups = settings.groups(len(rows))
+    num_id, group_size = id_text.shape[0], groups.shape[1]
+    a = dnm_coefficient(num_id, group_size, tau)
+    # tau Z_g = a S_ID + N_g, from the sums themselves: an independent count of the pairs the hazard breaks.
+    s_id = num_id * exp_similarity_means(images, id_text, temperature)
+    n_groups = group_size * group_exp_means(images, negatives, groups, temperature)
+    positive = a * s_id[:, None] + n_groups > 0
+    compared = positive.all(axis=1)
+    common = {"temperature": temperature, "groups": groups}
+    general, warned = _scores_and_warned_pairs(
+        lambda: dnm_score(images, id_text, negatives, tau_neg=tau, clamp=False, **common))
+    closed, _ = _scores_and_warned_pairs(
+        lambda: dnm_closed_form_score(images, id_text, negatives, tau_neg=tau, **common))
+    at_one = np.asarray(dnm_score(images, id_text, negatives, tau_neg=1.0, **common))
+    neglabel = np.asarray(neglabel_score(images, id_text, negatives, **common))
+    closed_gap = (float(np.max(np.abs(general[compared] - closed[compared]) / np.abs(closed[compared])))
+                  if compared.any() else math.nan)
+    return FeatureIdentities(
+        label=bundle.label, backbone=backbone, id_set=bundle.id_set, num_id_labels=num_id,
+        num_negatives=len(rows), num_groups=groups.shape[0], group_size=group_size, tau_neg=tau,
+        temperature=temperature, coefficient=a, safe_tau=dnm_safe_tau(num_id, group_size),
+        num_images=images.shape[0], num_images_compared=int(compared.sum()), closed_form_gap=closed_gap,
+        neglabel_gap=float(np.max(np.abs(at_one - neglabel) / np.abs(neglabel))),
+        num_pairs=int(positive.size), num_nonpositive_pairs=int((~positive).sum()), warned_pairs=warned)

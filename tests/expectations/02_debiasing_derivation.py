@@ -38,5 +38,18 @@ EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "fpr95_neglabel": (0.0, 10.0),
         "closed_form_gap": (0.0, 1e-9),
         "neglabel_gap": (0.0, 1e-9),
+        # Section 6 on FEATURES = "simulated": the offline world's SMOKE draw (300 ID + 4 x 100 OOD images, 1/10 of
+        # the DNM corpus), official ViT-B/16 settings. Counts are exact; the identities hold to float64 rounding
+        # (measured 8e-16 and 7e-16), so a broken closed form or tau = 1 path is far outside 1e-9.
+        "features_num_id_labels": (1000, 1000),
+        "features_num_negatives": (1211, 1211),  # int(0.23 x nouns) + int(0.13 x adjectives) of 5,750 words
+        "features_group_size": (12, 12),  # 1211 // 100
+        "features_num_images": (700, 700),
+        "features_tau": (0.5, 0.5),  # official ViT-B/16 with ImageNet-1K as ID
+        "features_coefficient": (0.494, 0.494),  # 0.5 - 12 x 0.5 / 1000
+        "features_safe_tau": (0.011857, 0.011858),  # 12 / 1012
+        "features_nonpositive_pair_share": (0.0, 0.0),  # a > 0: no Z_g <= 0 can occur
+        "features_closed_form_gap": (0.0, 1e-9),
+        "features_neglabel_gap": (0.0, 1e-9),
     },
 }
