@@ -1,17 +1,22 @@
-"""The false-negative study: audits of selections, the corpus filter, the oracle, score comparisons, figures."""
+"""The false-negative study: audits with their random controls, real CLIP's selections, the corpus filter, the oracle
+and its paired comparisons, what WordNet cannot see, notes and figures."""
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from debiasood.book import false_negatives as fns
-from debiasood.core.evaluation import ScoreSettings
-from debiasood.core.scores import dnm_score, neglabel_score
+from debiasood.core.evaluation import Settings
 from debiasood.data.audit import RELATIONS, FalseNegativeAudit, audit_false_negatives
-from debiasood.data.corpora import load_corpus
+from debiasood.data.bundle import FeatureBundle, ImageSet, Provenance, TextSide
+from debiasood.data.corpora import LabelCorpus, load_corpus
 from debiasood.data.label_sets import get_label_set
+from debiasood.data.real_audit import audit_real_selection
 
 NONE, LEMMA, HYPONYM, HYPERNYM = (RELATIONS.index(r) for r in ("none", "lemma", "hyponym", "hypernym"))
 
@@ -64,13 +69,6 @@ def test_combine_audits_adds_counts_and_draws():
     with pytest.raises(ValueError, match="at least one"):
         fns.combine_audits([], "random")
 
-
-def test_audit_table_rows_and_tau_check():
-    audit = fns.audit_selection(fake_audit([NONE, LEMMA, NONE, NONE]), np.arange(4), "rule")
-    (row,) = fns.audit_table([audit], 0.5)
-    assert row["false negatives %"] == 25.0 and row["true-negative share"] == 0.75 and row["lemma"] == 1
-    with pytest.raises(ValueError, match="tau_neg"):
-        fns.audit_table([audit], 1.5)
 
 
 def test_examples_follow_the_selection_order():
@@ -162,43 +160,85 @@ def test_oracle_fails_when_no_true_negative_is_left():
 # ---------------------------------------------------------------- scores with mined vs oracle negatives
 
 
+# ---------------------------------------------------------------- scores with mined vs oracle negatives
+
+
+def reference_neglabel(images, id_text, neg, temperature, groups):
+    """NegLabel's grouped score in float64 from its formula: (1/G) sum_g S_ID / (S_ID + N_g)."""
+    images, id_text, neg = (np.asarray(a, np.float64) for a in (images, id_text, neg))
+    s_id = np.exp(images @ id_text.T / temperature).sum(axis=1)
+    return np.mean([s_id / (s_id + np.exp(images @ neg[g].T / temperature).sum(axis=1)) for g in groups], axis=0)
+
+
+def reference_dnm(images, id_text, neg, tau, temperature, groups):
+    """DNM's clamped score in float64: positives = the ID labels, E_neg_g clamped at exp(-1/T)."""
+    images, id_text, neg = (np.asarray(a, np.float64) for a in (images, id_text, neg))
+    exp_id = np.exp(images @ id_text.T / temperature)
+    s_id, positive = exp_id.sum(axis=1), exp_id.mean(axis=1)
+    terms = []
+    for g in groups:
+        q = len(g)
+        e_neg = np.exp(images @ neg[g].T / temperature).sum(axis=1) / (tau * q) - (1 - tau) / tau * positive
+        terms.append(s_id / (s_id + q * np.maximum(e_neg, np.exp(-1 / temperature))))
+    return np.mean(terms, axis=0)
+
+
 @pytest.fixture(scope="module")
 def toy_scores():
     rng = np.random.default_rng(7)
-    return {"id": unit(rng, 60, 16), "ood": {"a": unit(rng, 30, 16), "b": unit(rng, 20, 16)},
+    return {"images": {"id": unit(rng, 60, 16), "a": unit(rng, 30, 16), "b": unit(rng, 20, 16)},
             "id_text": unit(rng, 12, 16), "mined": unit(rng, 40, 16), "oracle": unit(rng, 40, 16)}
 
 
-def test_compare_negatives_matches_the_score_functions(toy_scores):
-    t, settings = toy_scores, ScoreSettings(num_groups=4, temperature=0.05, seed=2)
+def compare(t, score="neglabel", settings=None, affected=None, oracle=None):
+    return fns.compare_negatives(t["images"], "id", t["id_text"],
+                                 {"mined": t["mined"], "oracle": t["oracle"] if oracle is None else oracle},
+                                 score=score, negatives_name="toy", settings=settings, label="toy features",
+                                 affected=affected)
+
+
+def test_compare_negatives_matches_the_formula_and_pairs_the_difference(toy_scores):
+    t, settings = toy_scores, Settings(num_groups=4, temperature=0.05, seed=2)
     affected = np.arange(60) % 3 == 0
-    comp = fns.compare_negatives(t["id"], t["ood"], t["id_text"], {"mined": t["mined"], "oracle": t["oracle"]},
-                                 score="neglabel", negatives_name="toy", affected=affected, settings=settings)
+    comp = compare(t, settings=settings, affected=affected)
     groups = settings.groups(40)
     for variant in ("mined", "oracle"):
-        expected = neglabel_score(t["id"], t["id_text"], t[variant], temperature=0.05, groups=groups)
-        np.testing.assert_allclose(comp.id_scores[variant], expected, rtol=1e-6)
-        expected_b = neglabel_score(t["ood"]["b"], t["id_text"], t[variant], temperature=0.05, groups=groups)
-        np.testing.assert_allclose(comp.ood_scores[variant]["b"], expected_b, rtol=1e-6)
-    delta = comp.id_scores["oracle"] - comp.id_scores["mined"]
+        for name, images in t["images"].items():
+            np.testing.assert_allclose(comp.evaluation.scores[variant][name],
+                                       reference_neglabel(images, t["id_text"], t[variant], 0.05, groups), rtol=1e-5)
+    delta = comp.id_scores("oracle") - comp.id_scores("mined")
     assert comp.shift("affected") == pytest.approx(delta[affected].mean())
     assert comp.shift("others") == pytest.approx(delta[~affected].mean())
+    assert comp.shift("all") == pytest.approx(delta.mean())
+    assert comp.ood_scores("mined").shape == (50,)
     assert comp.change("fpr95") == pytest.approx(
-        comp.metrics["oracle"]["average"]["fpr95"] - comp.metrics["mined"]["average"]["fpr95"])
-    assert {row["world"] for row in comp.rows()} == {"simulated"} and len(comp.rows()) == 6
+        comp.evaluation.metrics("oracle")["average"]["fpr95"] - comp.evaluation.metrics("mined")["average"]["fpr95"])
+    rows = comp.rows()
+    assert len(rows) == 6 and {row["world"] for row in rows} == {"toy features"}
+    claims = comp.claims(num_resamples=50, seed=1)
+    assert [row["metric"] for row in claims] == ["fpr95", "auroc"]
+    for row in claims:
+        assert row["oracle - mined"] == pytest.approx(comp.change(row["metric"]))
+        assert row["low"] <= row["high"] and row["world"] == "toy features"
+        assert row["verdict"] in ("oracle better", "mined better", "no difference")
 
 
 def test_compare_negatives_dnm_and_identical_sets(toy_scores):
-    t, settings = toy_scores, ScoreSettings(num_groups=4, temperature=0.05, tau_neg=0.7)
-    comp = fns.compare_negatives(t["id"], t["ood"], t["id_text"], {"mined": t["mined"], "oracle": t["mined"]},
-                                 score="dnm", negatives_name="same", affected=np.ones(60, bool), settings=settings)
-    expected = dnm_score(t["id"], t["id_text"], t["mined"], tau_neg=0.7, temperature=0.05, groups=settings.groups(40))
-    np.testing.assert_allclose(comp.id_scores["mined"], expected, rtol=1e-6)
+    t, settings = toy_scores, Settings(num_groups=4, temperature=0.05, tau_neg=0.7)
+    comp = compare(t, score="dnm", settings=settings, affected=np.ones(60, bool), oracle=t["mined"])
+    expected = reference_dnm(t["images"]["id"], t["id_text"], t["mined"], 0.7, 0.05, settings.groups(40))
+    np.testing.assert_allclose(comp.id_scores("mined"), expected, rtol=1e-5)
     assert comp.shift("all") == 0 and comp.change("auroc") == 0
+    assert all(row["verdict"] == "no difference" and row["oracle - mined"] == 0
+               for row in comp.claims(num_resamples=20))
     with pytest.raises(ValueError, match="no ID image"):
         comp.shift("others")
     with pytest.raises(ValueError, match="which must be one of"):
         comp.shift("some")
+    without_labels = compare(t, settings=settings)
+    assert without_labels.affected is None
+    with pytest.raises(ValueError, match="no class labels"):
+        without_labels.shift("affected")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -206,16 +246,16 @@ def test_compare_negatives_dnm_and_identical_sets(toy_scores):
     ({"negatives": {"mined": None}}, "keys 'mined' and 'oracle'"),
     ({"sizes": (40, 39)}, "same size"),
     ({"affected": np.ones(5, bool)}, "affected must have one entry per ID image"),
-    ({"ood": {}}, "ood_images is empty"),
+    ({"images": {"id": None}}, "at least one OOD set"),
 ])
 def test_compare_negatives_rejects_bad_input(toy_scores, kwargs, message):
     t = toy_scores
-    negatives = kwargs.get("negatives") or {"mined": t["mined"][:kwargs.get("sizes", (40, 40))[0]],
-                                            "oracle": t["oracle"][:kwargs.get("sizes", (40, 40))[1]]}
+    sizes = kwargs.get("sizes", (40, 40))
+    negatives = kwargs.get("negatives") or {"mined": t["mined"][:sizes[0]], "oracle": t["oracle"][:sizes[1]]}
     with pytest.raises(ValueError, match=message):
-        fns.compare_negatives(t["id"], kwargs.get("ood", t["ood"]), t["id_text"], negatives,
+        fns.compare_negatives(kwargs.get("images", t["images"]), "id", t["id_text"], negatives,
                               score=kwargs.get("score", "neglabel"), negatives_name="x",
-                              affected=kwargs.get("affected", np.zeros(60, bool)))
+                              affected=kwargs.get("affected"))
 
 
 def test_affected_images_are_the_classes_named_by_mined_false_negatives():
@@ -282,16 +322,213 @@ def test_depth_sweep_matches_direct_audits_on_real_wordnet():
 # ---------------------------------------------------------------- figures
 
 
-def test_figures_are_returned_with_one_panel_each(toy_scores):
-    audit = fake_audit([NONE, LEMMA, HYPONYM, HYPERNYM])
-    audits = [fns.audit_selection(audit, np.arange(4), "all"), fns.audit_selection(audit, np.array([0, 1]), "half")]
-    assert isinstance(fns.plot_false_negative_shares(audits, tau_neg=0.5), Figure)
+# ---------------------------------------------------------------- the random control
+
+
+def enumerated_pmf(population, draws):
+    """The false-negative count of a uniform draw per part, by enumerating every draw (small cases only)."""
+    per_part = []
+    for part, n in draws.items():
+        size, positives = population[part]
+        counts = np.zeros(n + 1)
+        for subset in itertools.combinations(range(size), n):
+            counts[sum(i < positives for i in subset)] += 1
+        per_part.append(counts / math.comb(size, n))
+    total = np.zeros(sum(draws.values()) + 1)
+    for combo in itertools.product(*(range(len(p)) for p in per_part)):
+        total[sum(combo)] += np.prod([p[c] for p, c in zip(per_part, combo, strict=True)])
+    return total
+
+
+def test_random_control_matches_an_enumeration_of_every_draw():
+    population, draws = {"noun": (9, 4), "adj": (6, 1)}, {"noun": 5, "adj": 3}
+    control = fns.random_control(population, draws, level=0.8)
+    reference = enumerated_pmf(population, draws)
+    np.testing.assert_allclose(control.pmf, reference[:len(control.pmf)], atol=1e-12)
+    assert reference[len(control.pmf):].sum() == pytest.approx(0)  # the support ends at min(n, K) per part
+    assert control.mean_share == pytest.approx(np.dot(np.arange(len(reference)), reference) / 8)
+    cdf = np.cumsum(reference)
+    assert control.low == int(np.argmax(cdf >= 0.1 - 1e-12)) and control.high == int(np.argmax(cdf >= 0.9 - 1e-12))
+    assert control.low > 0, "the case must leave room below the range"
+    assert control.verdict(control.low - 1) == "fewer than random"
+    assert control.verdict(control.high + 1) == "more than random"
+    assert control.verdict(control.low) == "as random"
+
+
+def test_random_control_agrees_with_seeded_draws():
+    from debiasood.core.controls import random_negatives
+
+    rng = np.random.default_rng(0)
+    parts = np.array(["noun"] * 700 + ["adj"] * 300)
+    false_negative = np.concatenate([rng.random(700) < 0.08, rng.random(300) < 0.01])
+    draws = {"noun": 120, "adj": 40}
+    control = fns.random_control(fns.population_by_part(parts, false_negative), draws)
+    counts = [false_negative[random_negatives(parts, draws, seed)].sum() for seed in range(2000)]
+    assert np.mean(counts) / 160 == pytest.approx(control.mean_share, abs=0.002)
+    inside = np.mean([control.low <= c <= control.high for c in counts])
+    assert 0.93 <= inside <= 0.99  # a central 95% range of a discrete count covers at least 95%
+
+
+def test_population_by_part_and_bad_controls():
+    parts = ["noun", "adj", "noun", "noun"]
+    assert fns.population_by_part(parts, np.array([True, True, False, True])) == {"noun": (3, 2), "adj": (1, 1)}
+    with pytest.raises(ValueError, match="aligned"):
+        fns.population_by_part(parts, np.array([True]))
+    with pytest.raises(ValueError, match="lacks"):
+        fns.random_control({"noun": (3, 1)}, {"adj": 1})
+    with pytest.raises(ValueError, match="cannot yield"):
+        fns.random_control({"noun": (3, 1)}, {"noun": 4})
+    with pytest.raises(ValueError, match="at least one word"):
+        fns.random_control({"noun": (3, 1)}, {"noun": 0})
+    with pytest.raises(ValueError, match="level"):
+        fns.random_control({"noun": (3, 1)}, {"noun": 1}, level=1.0)
+
+
+def toy_corpus(parts, lexfiles):
+    n = len(parts)
+    return LabelCorpus("toy", tuple(f"w{i}" for i in range(n)), tuple(parts), ("",) * n, tuple(lexfiles))
+
+
+def test_audit_rule_counts_controls_and_plant_shares():
+    parts = ["noun"] * 6 + ["adj"] * 4
+    lexfiles = ["noun.plant", "noun.plant", "noun.artifact", "noun.plant", "noun.act", "noun.act"] + ["adj.all"] * 4
+    relations = [LEMMA, NONE, HYPONYM, NONE, NONE, NONE, LEMMA, NONE, NONE, NONE]
+    audit, corpus = fake_audit(relations), toy_corpus(parts, lexfiles)
+    picked = np.array([0, 1, 4, 6, 7])
+    rule = fns.audit_rule(audit, corpus, picked, "rule", source="toy features", seeds=range(3))
+    assert rule.audit.false_negatives == 2 and rule.base_rate == pytest.approx(0.3)
+    assert rule.control.draws == {"noun": 3, "adj": 2}
+    assert rule.control.population == {"noun": (6, 2), "adj": (4, 1)}
+    assert rule.plant_share == pytest.approx(2 / 3) and rule.corpus_plant_share == pytest.approx(3 / 6)
+    assert rule.random.draws == 3 and rule.random.size == 15
+    assert rule.verdict == rule.control.verdict(2)
+    (row,) = fns.rule_rows([rule])
+    assert row["false negatives %"] == pytest.approx(40) and row["corpus base rate %"] == pytest.approx(30)
+    assert row["data"] == "toy features" and row["vs random"] == rule.verdict
+    (draws,) = fns.random_draw_rows([rule])
+    assert draws["draws"] == 3 and draws["words per draw"] == 5
+    with pytest.raises(ValueError, match="seeds is empty"):
+        fns.audit_rule(audit, corpus, picked, "rule", source="x", seeds=[])
+    with pytest.raises(ValueError, match="covers 10 words"):
+        fns.audit_rule(audit, toy_corpus(parts[:4], lexfiles[:4]), np.array([0]), "rule", source="x", seeds=[0])
+
+
+def test_noun_share_counts_nouns_only():
+    assert fns.noun_share(["noun.plant", "adj.all", "noun.act"], ["noun", "adj", "noun"], np.array([0, 1, 2])) == 0.5
+    assert fns.noun_share(["noun.plant", "adj.all"], ["noun", "adj"], np.array([1])) == 0.0
+
+
+@pytest.fixture(scope="module")
+def real_neglabel():
+    return audit_real_selection("neglabel", n_examples=2)
+
+
+def test_real_neglabel_selection_holds_false_negatives_at_the_random_rate(real_neglabel):
+    """The chapter's REAL claim, from the vendored selection and an independent count of its corpus."""
+    rule = fns.real_rule_audit(real_neglabel)
+    corpus = load_corpus("neglabel")
+    audit = audit_false_negatives(corpus, get_label_set("imagenet1k"))
+    fn, parts = audit.false_negative_mask(), np.asarray(corpus.parts_of_speech)
+    expected = sum(real_neglabel.matched(p) * fn[parts == p].mean() for p in ("noun", "adj")) / real_neglabel.matched()
+    assert rule.control.mean_share == pytest.approx(expected)
+    assert rule.audit.false_negatives == 289 and rule.audit.size == 10459 and rule.source == fns.REAL
+    assert rule.verdict == "as random"
+    assert rule.plant_share == pytest.approx(real_neglabel.lexfile_shares("noun")["noun.plant"][0])
+    (tau_row,) = fns.true_negative_rows([rule], 0.5, num_bootstrap=200)
+    assert tau_row["tau* (WordNet)"] == pytest.approx(1 - 289 / 10459)
+    assert tau_row["tau* low"] <= tau_row["tau* (WordNet)"] <= tau_row["tau* high"]
+    assert tau_row["bias factor (tau - tau*) / tau"] == pytest.approx((0.5 - (1 - 289 / 10459)) / 0.5)
+
+
+def test_comparison_rows_put_real_beside_the_features(real_neglabel):
+    real = fns.real_rule_audit(real_neglabel)
+    parts, lexfiles = ["noun"] * 4, ["noun.plant"] * 2 + ["noun.act"] * 2
+    features = fns.audit_rule(fake_audit([LEMMA, NONE, NONE, NONE]), toy_corpus(parts, lexfiles), np.array([0, 2]),
+                              "NegLabel", source="toy features", seeds=[0])
+    rows = fns.comparison_rows({"NegLabel": real, "CSP": real}, {"NegLabel": features})
+    assert [row["data"] for row in rows] == [fns.REAL, "toy features"]
+    assert rows[1]["false negatives %"] == 50 and rows[1]["noun.plant % of the nouns"] == 50
+    assert rows[1]["share / random expectation"] == pytest.approx(0.5 / 0.25)
+    with pytest.raises(ValueError, match="no rule in common"):
+        fns.comparison_rows({"CSP": real}, {"NegLabel": features})
+
+
+# ---------------------------------------------------------------- the features: notes and label sets
+
+
+def toy_bundle(world="simulated", pretrained="simulated images (no image encoder)", wnids=("n01440764",)):
+    rng = np.random.default_rng(3)
+    corpus = toy_corpus(["noun"] * 3, ["noun.plant"] * 3)
+    text = TextSide(id_names=("tench",), id_mcm=unit(rng, 1), id_neglabel=unit(rng, 1), corpus=corpus,
+                    corpus_features=unit(rng, 3), id_wnids=wnids)
+    provenance = Provenance(world, "toy-encoder", pretrained, 8, {}, "toy", "fp", "made by a test", "0", "now")
+    return FeatureBundle(provenance, text, {"imagenet1k": ImageSet(unit(rng, 4)), "sun": ImageSet(unit(rng, 2))},
+                         "imagenet1k")
+
+
+def test_notes_come_from_the_provenance():
+    simulated, real = toy_bundle(), toy_bundle("real", "random weights")
+    assert "simulated: toy-encoder world" in fns.features_note(simulated)
+    note = fns.features_note(real)
+    assert "real: toy-encoder (random weights)" in note and "simulated" not in note and "Random weights" in note
+    assert "simulated" not in fns.features_note(toy_bundle("real", "openai"))
+    assert fns.world_gap_note(real) is None and fns.world_scores_note(real) is None
+    assert "toy-encoder" in fns.world_gap_note(simulated) and "not from CLIP" in fns.world_scores_note(simulated)
+
+
+def test_label_set_of_needs_wnids():
+    labels = fns.label_set_of(toy_bundle())
+    assert labels.class_names == ("tench",) and labels.wnids == ("n01440764",) and labels.name == "imagenet1k"
+    with pytest.raises(ValueError, match="no WordNet ids"):
+        fns.label_set_of(toy_bundle(wnids=None))
+
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_figures_are_returned_with_one_panel_each(toy_scores, real_neglabel):
+    parts, lexfiles = ["noun"] * 4, ["noun.plant"] * 4
+    rule = fns.audit_rule(fake_audit([NONE, LEMMA, HYPONYM, HYPERNYM]), toy_corpus(parts, lexfiles),
+                          np.arange(4), "all", source="toy features", seeds=[0])
+    fig = fns.plot_false_negative_shares([fns.real_rule_audit(real_neglabel), rule], tau=0.5)
+    assert isinstance(fig, Figure) and "toy features" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="empty"):
+        fns.plot_false_negative_shares([])
     fig = fns.plot_lexfile_false_negatives({"noun.artifact": 5, "noun.animal": 3}, ["noun.animal"])
     assert len(fig.axes) == 1
-    t = toy_scores
-    comp = fns.compare_negatives(t["id"], t["ood"], t["id_text"], {"mined": t["mined"], "oracle": t["oracle"]},
-                                 score="neglabel", negatives_name="toy", affected=np.arange(60) < 30,
-                                 settings=ScoreSettings(num_groups=4, temperature=0.05))
-    assert len(fns.plot_id_score_shift([comp, comp]).axes) == 2
+    comp = compare(toy_scores, settings=Settings(num_groups=4, temperature=0.05), affected=np.arange(60) < 30)
+    fig = fns.plot_id_score_shift([comp, comp])
+    assert len(fig.axes) == 2 and fig.get_suptitle() == "toy features"
     with pytest.raises(ValueError, match="floor"):
         fns.plot_id_score_shift([comp], floor=2.0)
+    with pytest.raises(ValueError, match="affected ID image"):
+        fns.plot_id_score_shift([compare(toy_scores, settings=Settings(num_groups=4))])
+
+
+# ---------------------------------------------------------------- the published run
+
+
+def test_the_published_run_records_its_expected_numbers():
+    """The default run (``make book`` writes it to book/generated) against DEFAULT_EXPECTATIONS, when it is newer
+    than the page and its back-end (otherwise there is nothing current to check)."""
+    import importlib.util
+    from pathlib import Path
+
+    from debiasood.book import nb, real_evidence
+
+    root = Path(__file__).resolve().parents[1]
+    executed = root / "book" / "generated" / "01_false_negatives.ipynb"
+    sources = [root / "notebooks" / "01_false_negatives.py", Path(fns.__file__), Path(real_evidence.__file__)]
+    if not executed.exists() or executed.stat().st_mtime < max(path.stat().st_mtime for path in sources):
+        pytest.skip("book/generated/01_false_negatives.ipynb is missing or older than its sources: run `make book`")
+    spec = importlib.util.spec_from_file_location("expectations_01", root / "tests" / "expectations" /
+                                                  "01_false_negatives.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.DEFAULT_EXPECTATIONS["01_false_negatives"]
+    records = nb.read_records(executed)
+    assert set(records) == set(expected)
+    outside = {name: (records[name], bounds) for name, bounds in expected.items()
+               if not bounds[0] <= records[name] <= bounds[1]}
+    assert not outside, f"records outside their expected ranges (value, (low, high)): {outside}"

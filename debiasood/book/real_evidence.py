@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from debiasood.book.tables import render
 from debiasood.core.checks import check_int
-from debiasood.data.audit import audit_false_negatives
+from debiasood.data.audit import DEFAULT_MAX_HYPERNYM_DEPTH, audit_false_negatives
 from debiasood.data.corpora import ADJECTIVE, NOUN, load_corpus
 from debiasood.data.label_sets import get_label_set
 from debiasood.data.real_audit import (
@@ -163,9 +163,10 @@ class RealEvidence:
         return out
 
 
-def real_evidence(*, n_examples: int = 5) -> RealEvidence:
+def real_evidence(*, n_examples: int = 5, max_hypernym_depth: int = DEFAULT_MAX_HYPERNYM_DEPTH) -> RealEvidence:
     """Audit every real selection on its native corpus against ImageNet-1K, cross NegRefine's LLM with WordNet.
 
+    ``max_hypernym_depth``: how far above an ID class a "close hypernym" may lie (the audit's knob, default 2).
     ~15 s on a CPU (two corpus audits); the corpora come from the per-machine corpus cache.
     """
     label_set = get_label_set("imagenet1k")
@@ -175,7 +176,8 @@ def real_evidence(*, n_examples: int = 5) -> RealEvidence:
         preset = NATIVE_CORPUS[name]
         if preset not in audits_by_corpus:
             corpus = load_corpus(preset)
-            audits_by_corpus[preset] = (corpus, audit_false_negatives(corpus, label_set))
+            audits_by_corpus[preset] = (corpus, audit_false_negatives(corpus, label_set,
+                                                                      max_hypernym_depth=max_hypernym_depth))
         corpus, audit = audits_by_corpus[preset]
         audits[name] = audit_real_selection(name, corpus=corpus, label_set=label_set, audit=audit,
                                             n_examples=n_examples)
