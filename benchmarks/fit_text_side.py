@@ -5,7 +5,7 @@
 Fits on real CLIP's NegLabel selection, fit half only (synset_hash_split, True half), then measures the text
 side's agreement with real CLIP (debiasood.data.fidelity) on the fit half, the held-out half and all words,
 for NegLabel's selection and for CSP's (never used by the fit), beside the plain MiniLM text side. Also prints
-the parameters as a Python literal to paste into text_side.FITTED_PARAMS. Warm feature store: ~3-5 minutes on
+the parameters as a Python literal to paste into text_side.FITTED_PARAMS. Warm feature store: ~6 minutes on
 a 2-core CPU (mostly the grid: 64 criterion evaluations over ~29k words x 1,000 ID labels).
 """
 
