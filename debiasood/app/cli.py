@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,24 @@ CHECKPOINT_OPTION = typer.Option(
     "same arguments, resumes from the last one.")
 SAVE_OPTION = typer.Option(
     None, help="Also write the results as JSON to this file: rows, the class folder -> name map, model, settings, "
-    "mined words, skipped and ignored files, DNM's hazard.")
+    "the filter's counts, mined words, skipped and ignored files, DNM's hazard, NegRefine's subset and cost.")
+# The cures for false negatives (filters before mining, NegRefine's score).
+METHODS_HELP = ("Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official, negrefine (CSP's negatives, "
+                "NegRefine's score; slow on a CPU, see --negrefine-images).")
+FILTER_OPTION = typer.Option(
+    "none", "--filter", help="Drop corpus words before any mining rule runs, so the quotas count what remains: "
+    "'none'; 'wordnet' (words WordNet relates to an ID class: lemma, hyponym or close hypernym; needs ID classes "
+    "that are WordNet synsets, the ImageNet family) or 'wordnet:lemma,hyponym' (those relations only); "
+    "'verdicts:FILE' or 'verdicts:DIR' (a published per-pair verdict file such as NegRefine's "
+    "llm_process_noun.txt / llm_process_adj.txt; words without a verdict are kept and counted). The counts are "
+    "printed below the table.")
+NEGREFINE_IMAGES_OPTION = typer.Option(
+    0, min=0, help="NegRefine embeds an '{ID label} and {negative}' text for each image's top 5 ID labels x top 5 "
+    "negatives at scoring time (times 8 templates with CLIP), so it is the slow part on a CPU: ViT-B-16 there "
+    "embeds about 15 prompts/s, up to 13 s per image; the offline world's MiniLM meets about 18 new pair texts "
+    "per image at about 450 texts/s, minutes for the smoke sizes. Texts already embedded are read from the "
+    "feature store. N > 0 scores a seeded subset of at most N images per set (seed: --seed) for NegRefine's rows "
+    "only, stated below the table; 0: every image.")
 
 
 def _names(comma_separated: str) -> list[str]:
@@ -122,9 +139,9 @@ def _uses_cache(command: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def _print_table(rows: list[dict[str, object]], fmt: Format, notes: list[str] = ()) -> None:
+def _print_table(rows: list[dict[str, object]], fmt: Format, notes: list[str] = (), *, digits: int = 2) -> None:
     """The table on stdout; ``notes`` below it in Markdown, on stderr otherwise (a CSV or JSON stays parseable)."""
-    typer.echo(render(rows, fmt.value))
+    typer.echo(render(rows, fmt.value, digits=digits))
     for note in notes:
         typer.echo(f"\nNote: {note}" if fmt is Format.markdown else f"note: {note}", err=fmt is not Format.markdown)
 
@@ -233,14 +250,17 @@ def audit(
     "evaluate",
     epilog="Examples:\n\n\b\n  debiasood evaluate\n"
     "  debiasood evaluate --ood inaturalist,textures --method neglabel,dnm --sizes smoke --format csv\n"
+    "  debiasood evaluate --sizes smoke --method csp,negrefine,dnm --filter wordnet --negrefine-images 500\n"
+    "  debiasood evaluate --method csp,dnm --filter verdicts:negrefine/llm_process_noun.txt\n"
     "  debiasood evaluate --imagenet-val /data/imagenet/val --ood-root /data/ood --pretrained openai",
 )
 @_uses_cache
 def evaluate(
     id_set: str = typer.Option("imagenet1k", "--id", help="ID set (the offline world is calibrated on ImageNet-1K)."),
     ood: str = typer.Option("inaturalist,sun,places,textures", help="Comma-separated OOD sets."),
-    method: str = typer.Option("mcm,neglabel,csp,dnm",
-                               help="Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official."),
+    method: str = typer.Option("mcm,neglabel,csp,dnm", help=METHODS_HELP),
+    filter_spec: str = FILTER_OPTION,
+    negrefine_images: int = NEGREFINE_IMAGES_OPTION,
     sizes: str = typer.Option("full", help="'full' (50,000 ID + 35,640 OOD images) or 'smoke' (quick)."),
     tau_neg: float = TAU_NEG_OPTION,
     num_groups: int = NUM_GROUPS_OPTION,
@@ -249,6 +269,8 @@ def evaluate(
     imagenet_val: Path = typer.Option(None, help="Real data: the ImageNet-1K validation folder (flat or "
                                                  "val/<wnid>/). Runs open_clip instead of the offline world."),
     ood_root: Path = typer.Option(None, help="Real data: the folder holding iNaturalist/, SUN/, Places/, dtd/."),
+    partial_imagenet: bool = typer.Option(False, help="Real data: accept a partial copy of ImageNet's validation "
+                                                      "set (the ID labels are still all 1,000 classes)."),
     model: str = MODEL_OPTION,
     pretrained: str = PRETRAINED_OPTION,
     device: str = DEVICE_OPTION,
@@ -266,8 +288,13 @@ def evaluate(
     corpus and CSP's ~11k phrases with MiniLM (about 3 minutes on a CPU, then cached in the feature store,
     $DEBIASOOD_CACHE). With --imagenet-val and --ood-root: the real pipeline with an open_clip model (the
     --model/--pretrained options and those after them), every feature cached; --sizes does not apply there.
+    The cures for false negatives: --filter drops corpus words before mining (WordNet's relations to the ID
+    classes, or a published verdict file such as NegRefine's), and --method negrefine scores CSP's negatives
+    with NegRefine's score, whose pair texts are embedded while scoring (slow on a CPU: --negrefine-images).
     """
     from debiasood.core.evaluation import ScoreSettings
+    from debiasood.core.methods import check_methods
+    from debiasood.data.filters import parse_filter_spec
     from debiasood.world import offline as benchmark
     from debiasood.world.simulated import BENCHMARK_SIZES, ID_SET, SMOKE_SIZES
 
@@ -279,22 +306,36 @@ def evaluate(
         if id_set != ID_SET:
             _fail(f"--id {id_set!r}: the real benchmark reads ImageNet-1K validation as ID")
         options = _pipeline_options(method, corpus_step, tau_neg, num_groups, 0.01, seed, model, pretrained, device,
-                                    batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every)
-        _run_pipeline(lambda: pipeline.benchmark_folders(imagenet_val, ood_root, ood), options, fmt, save)
+                                    batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every,
+                                    filter_spec, negrefine_images)
+        _run_pipeline(lambda: pipeline.benchmark_folders(imagenet_val, ood_root, ood, complete=not partial_imagenet),
+                      options, fmt, save)
         return
     if id_set != ID_SET:
         _fail(f"--id {id_set!r}: the offline world is calibrated on {ID_SET} only")
     if sizes not in ("full", "smoke"):
         _fail(f"--sizes must be 'full' or 'smoke', got {sizes!r}")
-    methods = _names(method)
+    methods = check_methods(_names(method))
+    corpus_filter = parse_filter_spec(filter_spec)  # a missing verdict file fails here, before the world is built
+    cap = negrefine_images or None
     settings = ScoreSettings(tau_neg=tau_neg, num_groups=num_groups, seed=seed)
-    setup = benchmark.offline_setup(csp="csp" in methods, progress=True)
+    setup = benchmark.offline_setup(csp=bool({"csp", "negrefine"} & set(methods)), progress=True)
+    notes = []
+    if filter_spec.strip() != "none":
+        setup, filtered = benchmark.filter_setup(setup, corpus_filter)
+        notes.append(_filter_note(filtered.name, filtered.counts()))
     density = (benchmark.density_negatives(setup) if {"dnm", "dnm-official"} & set(methods) else None)
+    negrefine = benchmark.negrefine_context(setup) if "negrefine" in methods else None
+    chosen = BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES
     rows = benchmark.simulated_benchmark(setup.world, setup.text, setup.corpus.words, setup.corpus.parts_of_speech,
-                                         methods=methods, ood_sets=_names(ood),
-                                         sizes=BENCHMARK_SIZES if sizes == "full" else SMOKE_SIZES, seed=seed,
-                                         settings=settings, bootstrap=bootstrap, density_indices=density)
-    _print_table(rows, fmt)
+                                         methods=methods, ood_sets=_names(ood), sizes=chosen, seed=seed,
+                                         settings=settings, bootstrap=bootstrap, density_indices=density,
+                                         negrefine=negrefine, negrefine_images=cap)
+    if negrefine is not None:
+        sets = {name: chosen[name] for name in (ID_SET, *_names(ood))}
+        scored = {name: len(rows) for name, rows in benchmark.image_subset(sets, cap, seed).items()}
+        notes.append(_negrefine_note(scored, sets, negrefine["encode_pair_texts"].cost(), seed))
+    _print_table(rows, fmt, notes)
 
 
 @app.command(
@@ -389,11 +430,149 @@ def score_dumps(
     _print_table(rows, fmt)
 
 
+# ------------------------------------------------------------------------- tau and the text side's fidelity
+
+
+class TextSideChoice(StrEnum):
+    minilm = "minilm"
+    clip_like = "clip-like"
+
+
+@app.command(
+    "estimate-tau",
+    epilog="Examples:\n\n\b\n  debiasood estimate-tau\n"
+    "  debiasood estimate-tau --backbone ViT-B/32 --sizes full --format csv\n"
+    "  debiasood estimate-tau --features bundles/vitb16 --rule density --bootstrap 200",
+)
+@_uses_cache
+def estimate_tau(
+    features: Path = typer.Option(None, help="A feature bundle folder ('debiasood extract', 'world export' or "
+                                             "'import-dumps'). Default: the offline world (SIMULATED numbers)."),
+    backbone: str = typer.Option(None, help="The backbone whose official setting is compared: ViT-B/16, ViT-B/32, "
+                                            "ViT-L/14, ViT-L/14@336px or RN50 (open_clip's 'ViT-B-16' works too); it "
+                                            "also sets DNM's official quotas and k. [default: the bundle's model; "
+                                            "ViT-B/16 for the offline world]", show_default=False),
+    id_set: str = typer.Option(None, "--id-set", help="The ID set of the official setting (the official code sets "
+                                                      "tau = 1 for imagenet-a/-r/-v2/-sketch). [default: the bundle's "
+                                                      "ID set; imagenet1k for the offline world]",
+                               show_default=False),
+    rule: str = typer.Option("density", help="Whose mined negatives: density (DNM's own), neglabel or csp."),
+    sizes: str = typer.Option("smoke", help="Offline world: images drawn, 'smoke' (2,000 ID images) or 'full' "
+                                            "(50,000; the affinity then takes each label's top 50)."),
+    bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples for the 95% intervals (0: none)."),
+    seed: int = typer.Option(0, min=0, help="Seed of the world's images and of the bootstrap."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """DNM's tau (share of TRUE negatives among the mined labels) from data, beside the official setting.
+
+    Two estimates: the WordNet audit's (1 - the share of mined labels WordNet relates to an ID class; an upper
+    bound, since WordNet misses visual look-alikes; needs ID classes that are WordNet synsets) and a data-driven
+    one without labels (Best Bin Estimation, Garg et al. 2021, of the share of ID-like labels from the labels'
+    affinity to the ID images; a lower bound if the false negatives look like ID labels in that score). Each row
+    says which official setting (0.12, 0.5 or 1.0) the estimate would have chosen.
+    """
+    from debiasood.core.evaluation import Settings
+    from debiasood.core.methods import RULES
+    from debiasood.core.tau import official_backbone, official_tau, tau_comparison_rows, tau_from_image_affinity
+    from debiasood.data.bundle import load_bundle
+    from debiasood.data.label_sets import LabelSet
+    from debiasood.data.tau_audit import audit_tau
+
+    if rule not in RULES:
+        _fail(f"unknown --rule {rule!r}; choose from {', '.join(RULES)}")
+    if features is None:
+        from debiasood.world import simulated
+        from debiasood.world.export import simulated_bundle
+        from debiasood.world.offline import offline_setup
+
+        if sizes not in ("full", "smoke"):
+            _fail(f"--sizes must be 'full' or 'smoke', got {sizes!r}")
+        if id_set not in (None, simulated.ID_SET):
+            _fail(f"--id-set {id_set!r}: the offline world's ID set is {simulated.ID_SET}; other ID sets need a "
+                  "feature bundle (--features)")
+        chosen = simulated.BENCHMARK_SIZES if sizes == "full" else simulated.SMOKE_SIZES
+        bundle = simulated_bundle(offline_setup(csp=rule == "csp", progress=True), chosen, seed=seed,
+                                  command=_command_line())
+    else:
+        bundle = load_bundle(features)
+    backbone = backbone or ("ViT-B/16" if features is None else bundle.provenance.model)
+    id_set = id_set or bundle.id_set
+    try:
+        settings = Settings.official(backbone, id_set, seed=seed)
+    except ValueError as error:
+        _fail(f"{error}; name the setting to compare with: --backbone")
+    official = official_tau(backbone, id_set)
+    mined = bundle.negatives(rule, settings)
+    text = bundle.text
+    estimates, notes = [], []
+    if text.has_wordnet:
+        words = text.csp_pool if rule == "csp" else text.corpus
+        label_set = LabelSet(bundle.id_set, tuple(text.id_names), tuple(text.id_wnids), bundle.label)
+        estimates.append(audit_tau(words, label_set, mined, num_bootstrap=bootstrap, seed=seed))
+    else:
+        notes.append("no WordNet audit: it needs ID classes that are WordNet synsets (wnids, the ImageNet family) "
+                     "and corpus words with synsets, which this bundle lacks.")
+    id_text = text.id_csp if rule == "csp" and text.id_csp is not None else text.id_neglabel
+    estimates.append(tau_from_image_affinity(id_text, bundle.negative_features(rule, settings),
+                                             bundle.images[bundle.id_set].features, num_bootstrap=bootstrap,
+                                             seed=seed))
+    rows = [{"features": bundle.label, "setting": f"{official_backbone(backbone)}, {id_set}", "rule": rule,
+             "mined": len(mined), **row} for row in tau_comparison_rows(estimates, official)]
+    notes.append(f"tau is the share of true negatives among the {len(mined):,} mined labels; the official code sets "
+                 f"{official:g} here. 'would_choose' is the official setting (0.12, 0.5 or 1.0) nearest to each "
+                 "estimate. The WordNet audit's tau is an upper bound (WordNet misses look-alikes); the "
+                 "positive-unlabelled one a lower bound where its assumption holds (mined labels are chosen far "
+                 "from the ID labels, which strains it): read them together.")
+    if bundle.provenance.world == "simulated":
+        notes.append("SIMULATED features (the offline world): these estimates are not CLIP's.")
+    _print_table(rows, fmt, notes, digits=3)
+
+
+@app.command(
+    "fidelity",
+    epilog="Examples:\n\n\b\n  debiasood fidelity\n  debiasood fidelity --text-side clip-like --format csv\n"
+    "  debiasood fidelity --corpus-step 10 --split-seed 1",
+)
+@_uses_cache
+def fidelity(
+    text_side: TextSideChoice = typer.Option(
+        TextSideChoice.minilm, help="The text side to hold against real CLIP: 'minilm' (the offline world's MiniLM) "
+        "or 'clip-like' (MiniLM bent towards CLIP's mining by debiasood.world.text_side; first run embeds the "
+        "corpus again, minutes on a CPU)."),
+    corpus: str = typer.Option("dnm", help="Corpus preset of the candidate words: full, neglabel, dnm or csp."),
+    corpus_step: int = typer.Option(1, min=1, help="Keep every n-th corpus word (1: all)."),
+    split_seed: int = typer.Option(0, min=0, help="Seed of the synset-hash split into a fit half and a held-out "
+                                                  "half (the CLIP-like text side was fitted on seed 0's fit half)."),
+    csp_percentile: float = typer.Option(1.0, help="Percentile of CSP's criterion: 1.0 (the maximum cosine) is "
+                                                   "what NegRefine's run of CSP, the real selection here, used."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """How well a text side mines what real CLIP ViT-B/16 mined: for NegLabel's and CSP's rules, the AUROC of
+    its criterion over the words both share, Jaccard at equal size, total-variation distance of the
+    lexicographer-file mix and false-negative shares, on all words and on each half of a synset-hash split.
+    The text side is SIMULATED; the selections it is compared with are REAL (published by NegLabel's and
+    NegRefine's authors)."""
+    from debiasood.data.fidelity import fidelity_rows
+    from debiasood.world.offline import offline_setup
+
+    encoder = None
+    if text_side is TextSideChoice.clip_like:
+        from debiasood.world.text_side import ClipLikeTextEncoder
+
+        encoder = ClipLikeTextEncoder()
+    setup = offline_setup(encoder=encoder, corpus=corpus, corpus_step=corpus_step, progress=True)
+    rows = fidelity_rows(setup.text, setup.corpus, setup.csp_pool, split_seed=split_seed,
+                         csp_percentile=csp_percentile)
+    _print_table(rows, fmt, [f"text side: {text_side.value} ({getattr(setup.encoder, 'id', '?')}), SIMULATED; "
+                             "the selections it is compared with are real CLIP ViT-B/16's."], digits=4)
+
+
 # ------------------------------------------------------------------------------------- the real pipeline
 
 
 def _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained, device,
-                      batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every) -> dict:
+                      batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every, filter_spec="none",
+                      negrefine_images=0) -> dict:
     from debiasood.app.pipeline import default_num_workers
     from debiasood.core.evaluation import ScoreSettings
 
@@ -406,7 +585,8 @@ def _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, see
             "pretrained": pretrained, "device": device, "batch_size": batch_size,
             "num_workers": default_num_workers() if num_workers is None else num_workers,
             "on_unreadable": "fail" if on_unreadable is OnUnreadable.fail else "report", "bootstrap": bootstrap,
-            "checkpoint_every": checkpoint_every}
+            "checkpoint_every": checkpoint_every, "corpus_filter": filter_spec,
+            "negrefine_images": negrefine_images or None}
 
 
 def _run_pipeline(data_loader: Callable[[], Any], options: dict, fmt: Format, save: Path | None) -> None:
@@ -424,7 +604,13 @@ def _run_pipeline(data_loader: Callable[[], Any], options: dict, fmt: Format, sa
     if len(data.ignored_rows()) > 5:
         _note(f"note: ... and {len(data.ignored_rows()) - 5} more files that are not images by their extension")
     result = pipeline.evaluate_data(data, progress=True, log=_note, on_plan=_show_plan, **options)
-    _print_table(result.rows, fmt, _dnm_notes(result))
+    notes = _dnm_notes(result)
+    if result.corpus_filter is not None:
+        notes.insert(0, _filter_note(result.corpus_filter["name"], result.corpus_filter))
+    if result.negrefine is not None:
+        notes.append(_negrefine_note(result.negrefine["scored"], result.negrefine["images"],
+                                     result.negrefine["cost"], result.settings.seed))
+    _print_table(result.rows, fmt, notes)
     skipped = result.skipped_rows()
     if skipped:
         _note(f"skipped {len(skipped)} unreadable image(s); the rows above leave them out (--on-unreadable fail "
@@ -446,8 +632,15 @@ def _show_plan(plan: Any) -> None:
     from debiasood.app.pipeline import format_duration
 
     _note(f"plan ({plan.encoder_id} on {plan.device}):\n" + render(plan.stages, "markdown"))
+    if plan.pair_prompts:
+        duration = plan.pair_seconds
+        _note(f"NegRefine's pair texts: at most {plan.pair_prompts:,} prompts at scoring time (fewer when pairs "
+              "repeat across images or are in the feature store)" + (
+                  f", at most about {format_duration(duration)} at the measured speed" if duration else "")
+              + ("; --negrefine-images N scores a seeded subset of N images per set" if duration and duration > 600
+                 else ""))
     if not plan.images_to_encode and not plan.prompts_to_encode:
-        _note("everything is in the feature store: no model runs")
+        _note("everything is in the feature store: no model runs" + (" before scoring" if plan.pair_prompts else ""))
         return
     speed = ", ".join(f"{rate:.1f} {unit}/s" for rate, unit in ((plan.texts_per_second, "prompts"),
                                                                (plan.images_per_second, "images")) if rate)
@@ -462,6 +655,33 @@ def _show_plan(plan: Any) -> None:
             advice.append("a GPU (--device cuda) is much faster")
         advice.append("an interrupted run resumes where it stopped (--checkpoint-every)")
         _note("that is long: " + "; ".join(advice))
+
+
+def _filter_note(name: str, counts: Mapping[str, int]) -> str:
+    """The filter's counts in a sentence: kept, removed per reason, kept without a verdict."""
+    reasons = ", ".join(f"{key.removeprefix('removed: ')} {value:,}" for key, value in counts.items()
+                        if key.startswith("removed: ") and value)
+    total = counts["kept"] + counts["removed"]
+    text = (f"filter {name}: kept {counts['kept']:,} of {total:,} corpus words before mining, removed "
+            f"{counts['removed']:,}" + (f" ({reasons})" if reasons else ""))
+    if counts["no_verdict"]:
+        text += f"; {counts['no_verdict']:,} of the kept words have no verdict in the file (kept as they are)"
+    return text + "."
+
+
+def _negrefine_note(scored: Mapping[str, int], images: Mapping[str, int], cost: Mapping[str, int],
+                    seed: int) -> str:
+    """What NegRefine scored (all images, or a seeded subset per set) and what its pair texts cost."""
+    if all(scored[name] == images[name] for name in images):
+        subset = "scored every image"
+    else:
+        subset = ("scored a seeded subset (seed " + str(seed) + ") of the images: " + ", ".join(
+            f"{name} {scored[name]:,} of {images[name]:,}" for name in images)
+            + "; the other methods' rows use every image")
+    return (f"negrefine {subset}. Its pair texts ('{{ID label}} and {{negative}}' for each image's top 5 x top 5): "
+            f"{cost['pair_texts']:,} distinct texts x {cost['templates']} template(s); {cost['batches_encoded']} "
+            f"encoder batch(es) ({cost['prompts_encoded']:,} prompts) and {cost['batches_read']} read from the "
+            "feature store.")
 
 
 def _dnm_notes(result: Any) -> list[str]:
@@ -486,7 +706,10 @@ def _dnm_notes(result: Any) -> list[str]:
     "      --model tiny --pretrained random --corpus-step 50\n"
     "  # real weights (a local checkpoint file, or a tag such as openai)\n"
     "  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt --ood sketches=data/sketches \\\n"
-    "      --ood noise=data/noise --model ViT-B-16 --pretrained openai --save results.json",
+    "      --ood noise=data/noise --model ViT-B-16 --pretrained openai --save results.json\n"
+    "  # the cures: a verdict file (NegRefine's format) as a filter, and NegRefine's score on 200 images per set\n"
+    "  debiasood evaluate-folders --id-root data/pets --class-names data/pets.txt --ood web=data/web \\\n"
+    "      --method csp,negrefine,dnm --filter verdicts:data/pets_verdicts.txt --negrefine-images 200",
 )
 @_uses_cache
 def evaluate_folders(
@@ -498,8 +721,9 @@ def evaluate_folders(
         NamesFormat.pairs, help="How --class-names is written: 'pairs' ('<folder> <name>' per line, any order) or "
         "'lines' (one name per line in the sorted order of the class folders)."),
     ood: list[str] = typer.Option(..., help="An OOD folder as NAME=PATH (repeat for several sets)."),
-    method: str = typer.Option("mcm,neglabel,csp,dnm",
-                               help="Comma-separated methods: mcm, neglabel, csp, dnm, dnm-official."),
+    method: str = typer.Option("mcm,neglabel,csp,dnm", help=METHODS_HELP),
+    filter_spec: str = FILTER_OPTION,
+    negrefine_images: int = NEGREFINE_IMAGES_OPTION,
     corpus_step: int = CORPUS_STEP_OPTION,
     tau_neg: float = TAU_NEG_OPTION,
     num_groups: int = NUM_GROUPS_OPTION,
@@ -522,12 +746,15 @@ def evaluate_folders(
     the model. Image and text features are cached in the feature store ($DEBIASOOD_CACHE), and an interrupted
     run resumes. On a CPU, try --model tiny --pretrained random first (seconds), then use --corpus-step to keep
     the text side short. With few ID classes the official DNM arithmetic is unsafe; 'dnm' is the clamped form,
-    and the command says how often the clamp engages.
+    and the command says how often the clamp engages. --filter verdicts:FILE drops words a published verdict
+    file removed before mining ('wordnet' needs ID classes that are WordNet synsets, which own folders lack);
+    --method negrefine embeds NegRefine's pair texts while scoring (slow on a CPU: --negrefine-images).
     """
     from debiasood.app import pipeline
 
     options = _pipeline_options(method, corpus_step, tau_neg, num_groups, temperature, seed, model, pretrained,
-                                device, batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every)
+                                device, batch_size, num_workers, on_unreadable, bootstrap, checkpoint_every,
+                                filter_spec, negrefine_images)
     _run_pipeline(lambda: pipeline.load_folders(id_root, ood, class_names, names_format=names_format.value),
                   options, fmt, save)
 
@@ -535,7 +762,8 @@ def evaluate_folders(
 # ------------------------------------------------------------------------------------------- feature bundles
 
 world_app = typer.Typer(help="The offline simulated world as a feature bundle.", no_args_is_help=True,
-                        rich_markup_mode=None)
+                        rich_markup_mode=None,
+                        epilog="Example:\n\n\b\n  debiasood world export bundles/simulated --sizes smoke")
 app.add_typer(world_app, name="world")
 
 

@@ -12,13 +12,18 @@
    (:func:`folder_text_features`, in the stages of :func:`text_stages`), cached and resumable: MCM's prompt
    "a photo of a {}", NegLabel's "the nice {}" / "This is a {} photo" (also DNM's, as in its official code),
    and CSP's prompt ensembles on CSP's pool;
-4. mining (:func:`mine_negatives`): NegLabel's percentile rule, CSP's rule on its pool, DNM's density rule;
-5. scores and metrics (:func:`debiasood.core.evaluation.evaluate_scores`, one seeded partition of the negatives
+4. mining (:func:`mine_negatives`): NegLabel's percentile rule, CSP's rule on its pool, DNM's density rule,
+   each on the corpus words a filter keeps (``corpus_filter``: :func:`apply_filter`; none by default);
+5. scores and metrics (:func:`debiasood.core.evaluation.evaluate`, one seeded partition of the negatives
    for ID and all OOD sets) -> rows (method, OOD set, FPR95, AUROC, AUPR-In, AUPR-Out) plus averages.
 
-Methods are those of :data:`debiasood.world.offline.METHODS` (mcm, neglabel, csp, dnm, dnm-official). ``dnm`` is
-the clamped DNM score: with few ID classes the official arithmetic is unsafe (``a = tau - Q(1 - tau)/K <= 0``,
-see :func:`debiasood.core.scores.dnm_coefficient`), which your own data, with its own K, may well hit.
+Methods are those of :data:`debiasood.core.methods.METHODS` (mcm, neglabel, csp, dnm, dnm-official, negrefine).
+``dnm`` is the clamped DNM score: with few ID classes the official arithmetic is unsafe
+(``a = tau - Q(1 - tau)/K <= 0``, see :func:`debiasood.core.scores.dnm_coefficient`), which your own data, with its
+own K, may well hit. ``negrefine`` embeds "{ID label} and {negative}" texts with the model's text tower at
+scoring time, each image's top 5 x top 5, under CSP's 8 noun templates (through the feature store:
+:class:`~debiasood.world.offline.StoredPairCache`): on a CPU that is the slow part, so ``negrefine_images`` caps
+the images it scores per set (a seeded subset; the other methods score every image).
 
 Weights: :func:`make_encoder` builds an :class:`~debiasood.data.encoders.OpenClipEncoder` from an architecture
 name and a pretrained tag or local checkpoint file; ``pretrained="random"`` gives seeded random weights and
@@ -38,14 +43,17 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from debiasood.core.evaluation import ScoreSettings, evaluate_scores
+from debiasood.core.evaluation import MethodInput, ScoreSettings, evaluate
+from debiasood.core.methods import METHODS as CORE_METHODS
+from debiasood.core.prompts import CSP_NOUN_TEMPLATES
+from debiasood.core.scores import NEGREFINE_TOP_K
 from debiasood.data.datasets.extract import ImageFeatures, UnreadableImagesWarning, extract_image_features
 from debiasood.data.datasets.folders import (
     UNREADABLE_IMAGE_ERRORS,
@@ -56,7 +64,7 @@ from debiasood.data.datasets.folders import (
     image_folder_dataset,
 )
 from debiasood.data.encoders.base import check_batch_size
-from debiasood.world.offline import METHODS
+from debiasood.world.offline import METHODS, StoredPairCache, check_negrefine_negatives, image_subset
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -466,6 +474,50 @@ def _place(text: TextFeatures, task: TextTask, features: np.ndarray) -> None:
 # ----------------------------------------------------------------------------------------------- mining
 
 
+def apply_filter(spec: str, corpus: Any, dataset: ImageDataset) -> Any:
+    """The filter named by ``spec`` (:func:`debiasood.data.filters.parse_filter_spec`: ``none``, ``wordnet``,
+    ``wordnet:REL,REL``, ``verdicts:FILE_OR_DIR``) judged on ``corpus`` against the ID classes of ``dataset``:
+    a :class:`~debiasood.data.filters.FilterResult`. The WordNet filter needs ID classes that are WordNet synsets
+    (ImageNet's validation folders have them; your own class folders do not): without them it is an error.
+    """
+    from debiasood.data.filters import parse_filter_spec
+    from debiasood.data.label_sets import LabelSet
+
+    corpus_filter = parse_filter_spec(spec)
+    if spec.strip().partition(":")[0] == "wordnet" and dataset.wnids is None:
+        raise ValueError(f"filter {spec!r}: the WordNet filter drops corpus words that WordNet relates to an ID "
+                         f"class, so it needs ID classes that are WordNet synsets (wnids, the ImageNet family); the "
+                         f"{len(dataset.class_names)} ID classes under {str(dataset.root)!r} are plain names, not "
+                         "wnids: use the filter 'verdicts:FILE' or 'none'")
+    label_set = LabelSet(dataset.name, tuple(dataset.class_names), dataset.wnids,
+                         f"the ID classes under {dataset.root}")
+    return corpus_filter(corpus, label_set)
+
+
+def keep_words(text: TextFeatures, corpus: Any, keep: np.ndarray) -> TextFeatures:
+    """``text`` restricted to the words of ``corpus`` that ``keep`` (a filter's keep-mask over it) keeps, and to
+    the entries of CSP's pool they imply (:func:`debiasood.data.filters.pool_keep`): rows are re-used, nothing is
+    encoded again, and a mining rule then counts its quotas on what remains."""
+    from debiasood.data.filters import pool_keep
+
+    keep = np.asarray(keep, dtype=bool)
+    if not keep.any():
+        raise ValueError("the filter removed every corpus word: nothing is left to mine")
+    rows = np.flatnonzero(keep)
+    out = TextFeatures(id=text.id)
+    if text.corpus is not None:
+        out.corpus = text.corpus.subset(rows, name=f"{text.corpus.name}|filtered")
+        out.corpus_features = text.corpus_features[rows]
+        out.corpus_raw = None if text.corpus_raw is None else text.corpus_raw[rows]
+    if text.pool is not None:
+        pool_rows = np.flatnonzero(pool_keep(keep, corpus, text.pool))
+        if pool_rows.size == 0:
+            raise ValueError("the filter removed every entry of CSP's pool: nothing is left to mine")
+        out.pool = text.pool.subset(pool_rows, name=f"{text.pool.name}|filtered")
+        out.pool_features = text.pool_features[pool_rows]
+    return out
+
+
 def mine_negatives(
     text: TextFeatures,
     methods: Sequence[str],
@@ -477,7 +529,8 @@ def mine_negatives(
     """Negative labels per mining rule the ``methods`` use: rule -> (their unit-norm features, their words).
 
     Rules: ``"neglabel"`` (NegLabel's NegMining), ``"csp"`` (CSP's rule on its pool), ``"density"`` (DNM's
-    Step 1, ``density_form`` 'paper' on unit features or 'official' on raw ones, k = ``density_k``).
+    Step 1, ``density_form`` 'paper' on unit features or 'official' on raw ones, k = ``density_k``). To mine
+    after a filter, pass :func:`keep_words`' text.
     """
     from debiasood.core.mining import csp_mining, density_selection, neglabel_mining
 
@@ -540,6 +593,9 @@ class Plan:
     not in the feature store yet). ``texts_per_second`` / ``images_per_second``: the encoder's speed measured
     on a few prompts and images (None where nothing is left to encode); ``seconds``: the estimate for all
     stages (None without a measurement). Decoding images and mining are not part of the estimate.
+    ``pair_prompts``: with NegRefine, the most prompts its pair texts can cost at scoring time (images scored x
+    k_pos x k_neg x templates; fewer when pairs repeat across images, none for batches already stored), with
+    :attr:`pair_seconds` its time at the measured speed; an upper bound, so not part of ``seconds``.
     """
 
     encoder_id: str
@@ -549,6 +605,11 @@ class Plan:
     prompts_to_encode: int
     texts_per_second: float | None = None
     images_per_second: float | None = None
+    pair_prompts: int = 0
+
+    @property
+    def pair_seconds(self) -> float | None:
+        return self.pair_prompts / self.texts_per_second if self.texts_per_second else None
 
     @property
     def text_seconds(self) -> float:
@@ -566,11 +627,12 @@ class Plan:
 
 
 def plan_work(encoder: Any, data: FolderData, stages: Sequence[TextStage], *, store: Any = None,
-              measure: bool = True) -> Plan:
+              measure: bool = True, pair_prompts: int = 0) -> Plan:
     """The :class:`Plan` of encoding ``data``'s images and the text ``stages`` with ``encoder``: what the
     feature store already holds is skipped; with ``measure`` the encoder's speed is timed on up to
-    :data:`PROBE_TEXTS` prompts and :data:`PROBE_IMAGES` blank images (after one warm-up call each)."""
-    from debiasood.core.prompts import fill
+    :data:`PROBE_TEXTS` prompts and :data:`PROBE_IMAGES` blank images (after one warm-up call each).
+    ``pair_prompts`` is NegRefine's bound (:attr:`Plan.pair_prompts`); the text speed is measured for it too."""
+    from debiasood.core.prompts import CSP_NOUN_TEMPLATES, fill
     from debiasood.data.datasets.extract import image_feature_key
     from debiasood.data.feature_store import FeatureStore
 
@@ -587,8 +649,10 @@ def plan_work(encoder: Any, data: FolderData, stages: Sequence[TextStage], *, st
                      "to_encode": sum(task.prompts for task in todo)})
         prompts += rows[-1]["to_encode"]
         probe_texts += [fill(task.templates[0], label) for task in todo for label in task.labels[:PROBE_TEXTS]]
-    plan = Plan(encoder.id, str(getattr(encoder, "device", "cpu")), rows, images, prompts)
-    if measure and prompts:
+    plan = Plan(encoder.id, str(getattr(encoder, "device", "cpu")), rows, images, prompts, pair_prompts=pair_prompts)
+    if not probe_texts:  # only pair texts to time: probe with texts of their shape
+        probe_texts = [fill(CSP_NOUN_TEMPLATES[0], f"{name} and {name}") for name in data.id.class_names[:PROBE_TEXTS]]
+    if measure and (prompts or pair_prompts):
         plan.texts_per_second = _rate(lambda batch: encoder.encode_texts(batch, progress=False),
                                       probe_texts[:PROBE_TEXTS])
     size = getattr(encoder, "image_size", None)
@@ -634,7 +698,11 @@ class FolderResult:
     - ``num_classes``: K; ``corpus_size``: candidate words (0 without mining); ``encoder_id``: model and
       weights; ``timings``: seconds per stage;
     - ``classes``: one row per ID class (label, class folder, the name the prompts used);
-    - ``ignored``: files left out of the datasets because they are not images by their extension.
+    - ``ignored``: files left out of the datasets because they are not images by their extension;
+    - ``corpus_filter``: the filter applied before mining (None: none), its name and counts
+      (:meth:`debiasood.data.filters.FilterResult.counts`);
+    - ``negrefine``: with NegRefine, the images it scored per set (``scored``, of ``images``) and what its pair
+      texts cost (``cost``: :meth:`debiasood.world.offline.StoredPairCache.cost`).
     """
 
     rows: list[dict[str, object]]
@@ -649,6 +717,8 @@ class FolderResult:
     timings: dict[str, float] = field(default_factory=dict)
     classes: list[dict[str, object]] = field(default_factory=list)
     ignored: list[dict[str, object]] = field(default_factory=list)
+    corpus_filter: dict[str, object] | None = None
+    negrefine: dict[str, object] | None = None
     _hazard: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # memo of dnm_hazard
 
     def image_rows(self) -> list[dict[str, object]]:
@@ -695,11 +765,13 @@ class FolderResult:
 
     def record(self) -> dict[str, object]:
         """Everything needed to read the table later, as JSON-ready data: rows, the class folder -> name map,
-        encoder, settings, corpus size, mined words, images encoded and skipped, ignored files, DNM's hazard."""
+        encoder, settings, corpus size, the filter, mined words, images encoded and skipped, ignored files, DNM's
+        hazard, NegRefine's subset and cost."""
         return {"encoder": self.encoder_id, "settings": asdict(self.settings), "classes": self.classes,
-                "rows": self.rows, "corpus_size": self.corpus_size, "negatives": self.negatives,
-                "images": self.image_rows(), "skipped": self.skipped_rows(), "ignored": self.ignored,
-                "dnm_hazard": self.dnm_hazard(), "timings": self.timings}
+                "rows": self.rows, "corpus_size": self.corpus_size, "corpus_filter": self.corpus_filter,
+                "negatives": self.negatives, "images": self.image_rows(), "skipped": self.skipped_rows(),
+                "ignored": self.ignored, "dnm_hazard": self.dnm_hazard(), "negrefine": self.negrefine,
+                "timings": self.timings}
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write :meth:`record` as JSON to ``path`` (atomically); returns the path."""
@@ -797,10 +869,15 @@ def evaluate_folders(
 
 
 def check_options(*, methods: str | Sequence[str] = DEFAULT_METHODS, settings: ScoreSettings | None = None,
-                   density_k: int = 100, density_form: str = "paper", on_unreadable: str = "warn",
-                   **_: Any) -> None:
-    """Validate the options of :func:`evaluate_data` that can be checked before reading any folder."""
+                  density_k: int = 100, density_form: str = "paper", on_unreadable: str = "warn",
+                  corpus_filter: str = "none", negrefine_images: int | None = None, **_: Any) -> None:
+    """Validate the options of :func:`evaluate_data` that can be checked before reading any folder (a verdict
+    file of ``corpus_filter`` is read here, so a missing or malformed one fails first)."""
+    from debiasood.data.filters import parse_filter_spec
+
     check_methods(methods)
+    parse_filter_spec(corpus_filter)
+    image_subset({}, negrefine_images)  # checks the cap
     if settings is not None and not isinstance(settings, ScoreSettings):
         raise ValueError(f"settings must be a ScoreSettings, got {type(settings).__name__}")
     _check_choice("density_form", density_form, DENSITY_FORMS)
@@ -829,6 +906,8 @@ def evaluate_data(
     num_workers: int = 0,
     on_unreadable: str = "warn",
     checkpoint_every: int = 1000,
+    corpus_filter: str = "none",
+    negrefine_images: int | None = None,
     progress: bool = False,
     log: Callable[[str], object] | None = None,
     on_plan: Callable[[Plan], object] | None = None,
@@ -840,14 +919,18 @@ def evaluate_data(
     keeps every n-th word (quick CPU runs). ``settings`` holds T, G, tau_neg and the partition seed (official
     ViT-B/16 defaults). ``store`` is the feature store (default: ``$DEBIASOOD_CACHE``). ``checkpoint_every``
     images, or prompts, are encoded between two resumable checkpoints, so a killed run loses at most that much.
-    Everything is validated before any model is built or any image read.
+    ``corpus_filter`` names a filter applied to the corpus before mining (:func:`apply_filter`); the corpus is
+    still encoded whole (so its features are shared with unfiltered runs) and the rules mine the kept rows.
+    ``negrefine_images`` caps the images NegRefine scores per set (a subset drawn with the partition seed,
+    :func:`debiasood.world.offline.image_subset`; None: all). Everything is validated before any model is built or
+    any image read.
 
     Reporting, for a command line: ``progress`` shows one labelled bar per encoding stage ("[3/8] ...");
     ``on_plan`` receives the :class:`Plan` (what is left to encode, with a time estimate measured on the model)
     before any encoding starts; ``log`` receives one line per stage that has no bar (model, mining, scoring).
     """
     check_options(methods=methods, settings=settings, density_k=density_k, density_form=density_form,
-                   on_unreadable=on_unreadable)
+                  on_unreadable=on_unreadable, corpus_filter=corpus_filter, negrefine_images=negrefine_images)
     check_batch_size(checkpoint_every, "checkpoint_every")
     methods = check_methods(methods)
     settings = ScoreSettings() if settings is None else settings
@@ -855,6 +938,11 @@ def evaluate_data(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     words = load_corpus(corpus, corpus_step) if _rules(methods) else None
+    filtered = None
+    if words is not None and corpus_filter.strip() != "none":
+        filtered = apply_filter(corpus_filter, words, data.id)
+        counts = filtered.counts()
+        say(f"filter {filtered.name}: keeps {counts['kept']:,} of {len(words):,} corpus words before mining")
     timings["corpus"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -866,7 +954,12 @@ def evaluate_data(
             "below only show that the pipeline runs; they say nothing about OOD detection")
     stages = text_stages(data.id.class_names, words, methods=methods, density_form=density_form)
     if on_plan is not None:
-        on_plan(plan_work(encoder, data, stages, store=store))
+        pair_prompts = 0
+        if "negrefine" in methods:  # images x top-k ID labels x top-k negatives x CSP's 8 templates
+            scored = sum(min(len(d), negrefine_images or len(d)) for d in data.datasets.values())
+            pair_prompts = (scored * min(NEGREFINE_TOP_K, len(data.id.class_names)) * NEGREFINE_TOP_K
+                            * len(CSP_NOUN_TEMPLATES))
+        on_plan(plan_work(encoder, data, stages, store=store, pair_prompts=pair_prompts))
     stored = _stored_image_stages(encoder, data, store)
     total = len(data.datasets) + len(stages) + (1 if _rules(methods) else 0) + 1
     numbered = iter(range(1, total + 1))
@@ -890,8 +983,10 @@ def evaluate_data(
     negatives = {}
     if _rules(methods):
         start = time.perf_counter()
-        say(stage_label(f"mining: {', '.join(sorted(_rules(methods)))} over {len(words):,} corpus words"))
-        negatives = mine_negatives(text, methods, density_k=density_k, density_form=density_form)
+        kept = len(words) if filtered is None else int(filtered.keep.sum())
+        say(stage_label(f"mining: {', '.join(sorted(_rules(methods)))} over {kept:,} corpus words"))
+        negatives = mine_negatives(text if filtered is None else keep_words(text, words, filtered.keep), methods,
+                                   density_k=density_k, density_form=density_form)
         _check_group_count(negatives, settings.num_groups)
         timings["mining"] = time.perf_counter() - start
         say("      " + ", ".join(f"{rule}: {len(w):,} negatives" for rule, (_, w) in negatives.items())
@@ -902,21 +997,44 @@ def evaluate_data(
     say(stage_label(f"scoring: {', '.join(methods)} on {len(images['ID']):,} ID and "
                     f"{sum(len(f) for f in ood.values()):,} OOD images" + (f", {bootstrap} bootstrap resamples"
                                                                           if bootstrap else "")))
-    rows = []
+    every_image = {"ID": images["ID"].features, **ood}
+    scoring = settings if settings.convention == convention else replace(settings, convention=convention)
+    rows, pairs = [], None
+    # NegRefine's subset per set, drawn from the images actually encoded (unreadable files are not rows).
+    scored_images = image_subset({name: len(f) for name, f in every_image.items()}, negrefine_images, settings.seed)
     for method in methods:
-        rule, score = METHODS[method]
-        id_text = text.id["mcm" if method == "mcm" else "csp" if method == "csp" else "neglabel"]
-        neg = None if rule is None else negatives[rule][0]
-        for row in evaluate_scores(images["ID"].features, ood, id_text, neg, scores=[score], settings=settings,
-                                   convention=convention, bootstrap=bootstrap):
-            rows.append({"encoder": encoder.id, "method": method, **{k: v for k, v in row.items() if k != "score"}})
+        spec = CORE_METHODS[method]
+        # CSP's rule mines against the ID labels under CSP's ensemble, and NegRefine scores with them too.
+        id_text = text.id["mcm" if spec.id_prompt == "mcm" else "csp" if spec.rule == "csp" else "neglabel"]
+        neg = None if spec.rule is None else negatives[spec.rule][0]
+        sets, context = every_image, None
+        if spec.score == "negrefine":
+            check_negrefine_negatives(len(negatives[spec.rule][1]))
+            pairs = StoredPairCache(encoder, CSP_NOUN_TEMPLATES, ensemble="raw_mean", store=store)
+            context = {"id_labels": list(data.id.class_names), "neg_labels": list(negatives[spec.rule][1]),
+                       "encode_pair_texts": pairs}
+            sets = {name: _rows(features, scored_images[name]) for name, features in every_image.items()}
+        result = evaluate(sets, "ID", {method: MethodInput(spec.score, id_text, neg, context)}, settings=scoring)
+        rows += [{"encoder": encoder.id, **row} for row in result.rows(bootstrap=bootstrap, seed=settings.seed)]
     timings["scoring"] = time.perf_counter() - start
     say(f"      {len(rows)} rows ({timings['scoring']:.1f} s)")
+    negrefine = None
+    if pairs is not None:
+        negrefine = {"scored": {name: len(scored_images[name]) for name in every_image},
+                     "images": {name: len(features) for name, features in every_image.items()}, "cost": pairs.cost()}
     return FolderResult(rows=rows, images=images, negatives={rule: w for rule, (_, w) in negatives.items()},
                         negative_features={rule: f for rule, (f, _) in negatives.items()}, id_text=text.id,
                         num_classes=len(data.id.class_names), corpus_size=0 if words is None else len(words),
                         encoder_id=encoder.id, settings=settings, timings=timings,
-                        classes=data.id.class_rows(), ignored=data.ignored_rows())
+                        classes=data.id.class_rows(), ignored=data.ignored_rows(),
+                        corpus_filter=None if filtered is None else {"spec": corpus_filter, "name": filtered.name,
+                                                                     **filtered.counts()},
+                        negrefine=negrefine)
+
+
+def _rows(features: Any, rows: np.ndarray) -> Any:
+    """``features[rows]`` for a tensor or an array."""
+    return features[torch.from_numpy(rows)] if isinstance(features, torch.Tensor) else np.asarray(features)[rows]
 
 
 # ------------------------------------------------------------------------------------------------ figure

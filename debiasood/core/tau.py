@@ -27,7 +27,7 @@ References:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +80,17 @@ def official_tau(backbone: str, id_set: str = "imagenet1k") -> float:
         raise TypeError("backbone and id_set must be strings, e.g. official_tau('ViT-B/16', 'imagenet1k')")
     name = official_backbone(backbone)
     return 1.0 if _key(id_set) in _OFF_KEYS else OFFICIAL_TAU_BY_BACKBONE[name]
+
+
+OFFICIAL_TAU_VALUES = tuple(sorted({*OFFICIAL_TAU_BY_BACKBONE.values(), 1.0}))
+"""Every τ the official code sets for some setting: 0.12, 0.5 and 1.0 (no debiasing)."""
+
+
+def closest_official_tau(tau: float) -> float:
+    """The official setting an estimate τ̂ would have chosen: the value of :data:`OFFICIAL_TAU_VALUES` nearest to
+    it (a tie goes to the smaller value, the stronger correction)."""
+    check_fraction("tau", tau, low_open=False)
+    return min(OFFICIAL_TAU_VALUES, key=lambda value: (abs(value - tau), value))
 
 
 @dataclass(frozen=True)
@@ -295,3 +306,20 @@ def tau_from_image_affinity(
     positives = label_image_affinity(id_text_features, id_image_features, top=top)
     unlabelled = label_image_affinity(neg_text_features, id_image_features, top=top)
     return estimator(positives, unlabelled, **options)
+
+
+def tau_comparison_rows(estimates: Sequence[TauEstimate], official: float) -> list[dict[str, object]]:
+    """The official τ and each estimate side by side: one row each with τ, its interval, the official setting the
+    estimate would have chosen (:func:`closest_official_tau` of τ̂) and whether that is the official τ of this
+    setting; the official row comes first (its interval is the value itself)."""
+    check_fraction("official", official)
+    rows: list[dict[str, object]] = [{"estimate": "official setting", "tau": float(official), "low": float(official),
+                                      "high": float(official), "would_choose": float(official),
+                                      "same_as_official": True}]
+    for estimate in estimates:
+        if not isinstance(estimate, TauEstimate):
+            raise TypeError(f"estimates must be TauEstimate records, got {type(estimate).__name__}")
+        chosen = closest_official_tau(estimate.tau)
+        rows.append({"estimate": estimate.method, "tau": estimate.tau, "low": estimate.low, "high": estimate.high,
+                     "would_choose": chosen, "same_as_official": chosen == official})
+    return rows

@@ -282,3 +282,29 @@ def parse_filter_spec(spec: str) -> CorpusFilter:
         return verdicts_filter(argument)
     raise ValueError(f"unknown filter spec {spec!r}: use 'none', 'wordnet', 'wordnet:lemma,hyponym' (any of "
                      f"{', '.join(WORDNET_RELATIONS)}) or 'verdicts:FILE'")
+
+
+def pool_keep(keep: np.ndarray, corpus: LabelCorpus, pool: LabelCorpus) -> np.ndarray:
+    """The keep-mask of CSP's pool (:func:`debiasood.data.corpora.csp_pool` of ``corpus``) that a corpus keep-mask
+    implies: a noun keeps its corpus row's verdict, an "adjective + superclass word" phrase its adjective's.
+
+    A filter is judged on the corpus words (the WordNet audit's lemma test reads the word, not the phrase), and
+    this carries the verdict to CSP's pool, so the pool's features are re-used, never re-encoded. Pool entries are
+    matched to corpus rows in order, per part of speech, by source word and synset (``csp_pool`` keeps the corpus
+    order); a pool that is not ``csp_pool(corpus)`` (or a subset of it) is an error.
+    """
+    keep = np.asarray(keep)
+    if keep.dtype != bool or keep.shape != (len(corpus),):
+        raise ValueError(f"keep must be a bool array with one entry per corpus word ({len(corpus)}), got dtype "
+                         f"{keep.dtype} and shape {keep.shape}")
+    out = np.empty(len(pool), dtype=bool)
+    for part in (NOUN, ADJECTIVE):
+        candidates = iter(i for i, p in enumerate(corpus.parts_of_speech) if p == part)
+        for j in (j for j, p in enumerate(pool.parts_of_speech) if p == part):
+            wanted = (pool.source_words[j], pool.synsets[j])
+            row = next((i for i in candidates if (corpus.source_words[i], corpus.synsets[i]) == wanted), None)
+            if row is None:
+                raise ValueError(f"pool entry {pool.words[j]!r} ({part}) matches no corpus word in corpus order: "
+                                 f"the pool must be csp_pool(corpus) of the corpus {corpus.name!r}")
+            out[j] = keep[row]
+    return out

@@ -8,22 +8,30 @@ Methods (negatives -> score):
   exclusion) -> NegLabel's score; single prompts instead of CSP's ensembles in this world (see
   :func:`debiasood.world.simulated.benchmark_text_features`);
 - ``dnm``: DNM's density selection (paper form, ViT-B/16 quotas, k = 100) -> the clamped DNM score;
-- ``dnm-official``: the same negatives -> the official arithmetic (no clamp, the official scale).
+- ``dnm-official``: the same negatives -> the official arithmetic (no clamp, the official scale);
+- ``negrefine``: CSP's negatives -> NegRefine's score (NegLabel's + 2 x multi-matching), whose "{p} and {n}"
+  texts are embedded at scoring time by the world's text encoder (:func:`negrefine_context`).
+
+A filter (:mod:`debiasood.data.filters`) applies to the corpus before any rule mines (:func:`filter_setup`), so a
+rule's quotas count the words that remain.
 
 Every row says ``world = "simulated"``: these numbers come from :mod:`debiasood.world.simulated`, never from CLIP.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from debiasood.core.evaluation import ScoreSettings, evaluate_scores
+from debiasood.core.evaluation import MethodInput, ScoreSettings, evaluate
 from debiasood.core.methods import METHODS as CORE_METHODS
-from debiasood.core.mining import density_selection
+from debiasood.core.methods import check_methods
+from debiasood.core.mining import csp_mining, density_selection, neglabel_mining
+from debiasood.core.scores import NEGREFINE_TOP_K, PairFeatureCache
 
 METHODS: dict[str, tuple[str | None, str]] = {name: (m.rule, m.score) for name, m in CORE_METHODS.items()}
 """Benchmark method -> (negative-mining rule or None, score function of :data:`debiasood.core.evaluation.SCORES`)."""
@@ -144,6 +152,139 @@ def method_negatives(text: Mapping[str, np.ndarray], method: str,
     return np.asarray(text[key])
 
 
+def filter_setup(setup: OfflineSetup, corpus_filter: Callable[..., Any],
+                 label_set: Any = None) -> tuple[OfflineSetup, Any]:
+    """``setup`` with a filter applied to its corpus before any mining, and the filter's
+    :class:`~debiasood.data.filters.FilterResult`.
+
+    ``corpus_filter`` is a filter of :mod:`debiasood.data.filters` (e.g. ``parse_filter_spec("wordnet")``), judged
+    against ``label_set`` (default: ImageNet-1K, the world's ID set). The kept rows of the corpus features, and
+    of CSP's pool (:func:`debiasood.data.filters.pool_keep`: a phrase follows its adjective), are re-used, not
+    re-encoded. NegLabel's and CSP's selections are mined again from the kept words, so their 15% quotas count
+    what remains; :func:`density_negatives` of the returned setup ranks the kept words among themselves (its kNN
+    sees only them), stored under the filtered corpus' fingerprint.
+    """
+    from debiasood.data.filters import pool_keep
+    from debiasood.data.label_sets import get_label_set
+    from debiasood.world.simulated import ID_SET
+
+    label_set = get_label_set(ID_SET) if label_set is None else label_set
+    result = corpus_filter(setup.corpus, label_set)
+    corpus = result.subset(setup.corpus)
+    features = np.asarray(setup.text["corpus_features"])[result.rows]
+    id_text = setup.text["id_neglabel"]
+    text = dict(setup.text, corpus_features=features)
+    chosen = neglabel_mining(features, id_text, list(corpus.words), list(corpus.parts_of_speech))
+    text["negative_indices"] = np.asarray(chosen.indices)
+    text["negatives"] = features[text["negative_indices"]]
+    pool = setup.csp_pool
+    if pool is not None:
+        rows = np.flatnonzero(pool_keep(result.keep, setup.corpus, pool))
+        if rows.size == 0:
+            raise ValueError(f"the filter {result.name} leaves nothing of CSP's pool")
+        pool = pool.subset(rows, name=f"{pool.name}|{result.name}")
+        text["csp_features"] = np.asarray(setup.text["csp_features"])[rows]
+        chosen = csp_mining(text["csp_features"], id_text, list(pool.words), list(pool.parts_of_speech))
+        text["csp_negative_indices"] = np.asarray(chosen.indices)
+        text["csp_negatives"] = text["csp_features"][text["csp_negative_indices"]]
+    return replace(setup, text=text, corpus=corpus, csp_pool=pool), result
+
+
+PAIR_TEXTS_FINGERPRINT = "negrefine-pair-texts"
+PAIR_BATCH = 1024  # pair texts per store entry (times the templates per encoder pass)
+
+
+class StoredPairCache(PairFeatureCache):
+    """NegRefine's pair-text cache (:class:`debiasood.core.scores.PairFeatureCache`) with the feature store behind
+    it: each batch of new "{p} and {n}" texts is embedded by ``encoder`` under ``templates``, combined by
+    ``ensemble`` exactly as :func:`debiasood.data.feature_store.cached_text_features` does ("raw_mean": average
+    the raw embeddings, then normalise, as NegRefine's ``_embed_text_labels``), and stored, so a rerun on the
+    same images and negatives reads its batches back instead of encoding them. ``pad`` maps the embeddings into
+    the images' space (the offline world's ``world.text``). :meth:`cost` says what the run cost.
+    """
+
+    def __init__(self, encoder: Any, templates: str | Sequence[str], *, ensemble: str = "normalized_mean",
+                 store: Any = None, pad: Callable[[np.ndarray], np.ndarray] | None = None,
+                 batch_size: int = PAIR_BATCH) -> None:
+        from debiasood.data.feature_store import FeatureStore
+
+        super().__init__(self._stored, templates=None, batch_size=batch_size)
+        self.encoder = encoder
+        self.prompt_templates = (templates,) if isinstance(templates, str) else tuple(templates)
+        self.ensemble = ensemble
+        self.store = FeatureStore() if store is None else store
+        self.pad = pad
+        self.batches_read = 0
+        self.batches_encoded = 0
+        self.prompts_sent = 0  # template-filled prompts the encoder embedded (stored batches not counted)
+
+    def _stored(self, texts: list[str]) -> np.ndarray:
+        from debiasood.data.feature_store import cached_text_features, text_feature_key
+
+        key = text_feature_key(self.encoder.id, texts, self.prompt_templates, PAIR_TEXTS_FINGERPRINT,
+                               ensemble=self.ensemble)
+        if self.store.contains(key):
+            self.batches_read += 1
+        else:
+            self.batches_encoded += 1
+            self.prompts_sent += len(texts) * len(self.prompt_templates)
+        features = cached_text_features(self.encoder, texts, self.prompt_templates, PAIR_TEXTS_FINGERPRINT,
+                                        store=self.store, ensemble=self.ensemble, progress=False).numpy()
+        return features if self.pad is None else self.pad(features)
+
+    def cost(self) -> dict[str, int]:
+        """Distinct pair texts embedded so far, templates per text, batches encoded (and the prompts they sent
+        to the encoder) and batches read from the feature store."""
+        return {"pair_texts": len(self), "templates": len(self.prompt_templates),
+                "batches_encoded": self.batches_encoded, "prompts_encoded": self.prompts_sent,
+                "batches_read": self.batches_read}
+
+
+def negrefine_context(setup: OfflineSetup, *, store: Any = None) -> dict[str, object]:
+    """What NegRefine's score needs in the offline world (:data:`debiasood.core.evaluation.SCORE_CONTEXT`): the
+    ImageNet-1K class names, the words of CSP's negatives (rows ``text["csp_negative_indices"]`` of
+    ``setup.csp_pool``) and a :class:`StoredPairCache` over the world's text encoder, padded by ``world.text``.
+
+    The pair texts get the prompt this world gives ID labels and nouns, "the nice {}", where NegRefine's code
+    uses CSP's eight noun templates: the world embeds CSP's labels with NegLabel's single prompts instead of
+    CSP's ensembles (:func:`debiasood.world.simulated.benchmark_text_features` says why), and a pair text is
+    compared with its negative's embedding, so both follow one rule (and a pair costs one prompt, not eight).
+    """
+    from debiasood.core.prompts import NEGLABEL_ID_TEMPLATE
+    from debiasood.world.simulated import ID_SET, benchmark_label_sets
+
+    if setup.csp_pool is None or "csp_negative_indices" not in setup.text:
+        raise ValueError("NegRefine scores CSP's negatives: build the setup with offline_setup(csp=True)")
+    words = [setup.csp_pool.words[i] for i in setup.text["csp_negative_indices"]]
+    cache = StoredPairCache(setup.encoder, NEGLABEL_ID_TEMPLATE, store=store if store is not None else setup.store,
+                            pad=setup.world.text)
+    return {"id_labels": list(benchmark_label_sets()[ID_SET]), "neg_labels": words, "encode_pair_texts": cache}
+
+
+def check_negrefine_negatives(count: int, where: str = "CSP's rule") -> None:
+    """NegRefine's multi-matching part takes each image's top 5 negatives (``k_neg``): fewer is an error saying so."""
+    if count < NEGREFINE_TOP_K:
+        raise ValueError(f"NegRefine needs at least {NEGREFINE_TOP_K} negatives (its multi-matching pairs each image's "
+                         f"top {NEGREFINE_TOP_K} ID labels with its top {NEGREFINE_TOP_K} negatives), but {where} "
+                         f"mined {count}: use a larger corpus (a smaller corpus step) or a milder filter")
+
+
+def image_subset(sizes: Mapping[str, int], max_images: int | None, seed: int = 0) -> dict[str, np.ndarray]:
+    """Rows a capped method scores in each named image set: every row of a set with at most ``max_images``,
+    else ``max_images`` rows drawn without replacement, in increasing order (None: no cap). Each set's draw
+    depends only on (``seed``, its name), not on the other sets."""
+    if max_images is not None and (isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1):
+        raise ValueError(f"max_images must be None (every image) or an int >= 1, got {max_images!r}")
+    out = {}
+    for name, size in sizes.items():
+        if max_images is None or size <= max_images:
+            out[name] = np.arange(size)
+        else:
+            rng = np.random.default_rng([int(seed), zlib.crc32(name.encode("utf-8"))])
+            out[name] = np.sort(rng.choice(size, max_images, replace=False))
+    return out
+
+
 def simulated_benchmark(
     world: Any,
     text: Mapping[str, np.ndarray],
@@ -157,23 +298,29 @@ def simulated_benchmark(
     settings: ScoreSettings | None = None,
     bootstrap: int = 0,
     density_indices: Sequence[int] | None = None,
+    negrefine: Mapping[str, object] | None = None,
+    negrefine_images: int | None = None,
 ) -> list[dict[str, object]]:
     """Rows of (method, OOD set) metrics on one draw of ``world`` (a :class:`debiasood.world.simulated.SemanticWorld`).
 
     ``text`` is :func:`debiasood.world.simulated.benchmark_text_features`' output (``id_mcm``, ``id_neglabel``,
     ``corpus_features``, ``negatives``); ``words`` and ``parts_of_speech`` describe the corpus rows.
     ``density_indices`` are DNM's negatives as rows of the corpus (e.g. :func:`density_negatives`, cached);
-    by default they are mined here (~30 s for the DNM corpus).
+    by default they are mined here (~30 s for the DNM corpus). ``negrefine`` is NegRefine's context
+    (:func:`negrefine_context`), needed for the method ``negrefine``; its pair texts are embedded at scoring
+    time, which is slow on a CPU, so ``negrefine_images`` caps the images it scores per set (a seeded subset,
+    :func:`image_subset` with ``seed``; the other methods score every image).
     """
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise ValueError(f"unknown method(s) {unknown or list(methods)}; choose from {', '.join(METHODS)}")
+    methods = check_methods(methods)
+    settings = ScoreSettings() if settings is None else settings
     ood_sets = [s for s in world.sets if s != world.id_set] if ood_sets is None else list(ood_sets)
     missing = [s for s in (world.id_set, *ood_sets) if s not in world.sets or s not in sizes]
     if missing or not ood_sets:
         raise ValueError(f"unknown or unsized set(s) {missing or 'none given'}; the world has {', '.join(world.sets)}")
+    if "negrefine" in methods and negrefine is None:
+        raise ValueError("method 'negrefine' needs negrefine=negrefine_context(setup): its label names and the "
+                         "text encoder of its pair texts")
     images = {name: world.images(name, sizes[name], seed=seed).features for name in (world.id_set, *ood_sets)}
-    ood = {name: images[name] for name in ood_sets}
     if any(METHODS[m][0] == "density" for m in methods) and density_indices is None:
         density_indices = density_selection(np.asarray(text["corpus_features"], dtype=np.float32), words,
                                             parts_of_speech).indices
@@ -184,10 +331,16 @@ def simulated_benchmark(
             negatives[rule] = method_negatives(text, method, density_indices)
     rows = []
     for method in methods:
-        rule, score = METHODS[method]
-        id_text = text["id_mcm"] if method == "mcm" else text["id_neglabel"]
-        neg = None if rule is None else world.text(negatives[rule])
-        for row in evaluate_scores(images[world.id_set], ood, world.text(id_text), neg, scores=[score],
-                                   settings=settings, bootstrap=bootstrap):
-            rows.append({"world": "simulated", "method": method, **{k: v for k, v in row.items() if k != "score"}})
+        spec = CORE_METHODS[method]
+        scored, context = images, None
+        if spec.score == "negrefine":
+            check_negrefine_negatives(len(negatives[spec.rule]))
+            context = negrefine
+            chosen = image_subset({name: len(f) for name, f in images.items()}, negrefine_images, seed)
+            scored = {name: features[chosen[name]] for name, features in images.items()}
+        id_text = text["id_mcm"] if spec.id_prompt == "mcm" else text["id_neglabel"]
+        neg = None if spec.rule is None else world.text(negatives[spec.rule])
+        result = evaluate(scored, world.id_set, {method: MethodInput(spec.score, world.text(id_text), neg, context)},
+                          settings=settings)
+        rows += [{"world": "simulated", **row} for row in result.rows(bootstrap=bootstrap, seed=settings.seed)]
     return rows
