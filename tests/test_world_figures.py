@@ -120,18 +120,33 @@ def test_tables(draw):
     assert rows[0]["MCM FPR95"] == pytest.approx(draw.average("mcm"))
     assert rows[-1]["MCM FPR95"] == pytest.approx(W.ANCHORS["mcm"], abs=0.005)
     assert rows[-1]["NegLabel FPR95"] == pytest.approx(W.ANCHORS["neglabel"], abs=0.005)
+    assert rows[-1]["top-1 %"] == "about 68"  # CLIP ViT-B/16's reported zero-shot top-1
 
-    per_set = wf.per_set_rows(draw)
-    assert len(per_set) == 3 * 5 and all(r["world"] == "simulated" for r in per_set)
+    per_set = wf.per_set_rows(draw.evaluation, stored=True)
+    assert len(per_set) == 3 * 5 and all(r["world"] == "simulated world (fitted)" for r in per_set)
     first = per_set[0]
     assert (first["method"], first["ood"]) == ("MCM", "iNaturalist")
     assert first["FPR95 (this run)"] == pytest.approx(draw.fpr95["mcm"]["inaturalist"])
-    assert first[f"FPR95 {wf.REPORTED_LABEL}"] == W.REPORTED_FPR95["mcm"]["inaturalist"]
-    assert first["simulated - reported"] == pytest.approx(draw.fpr95["mcm"]["inaturalist"] - 30.91)
+    assert first[f"FPR95 {wf.REPORTED_LABEL}"] == 30.91
+    assert first["this run - reported"] == pytest.approx(draw.fpr95["mcm"]["inaturalist"] - 30.91)
     assert first["FPR95 (full size, stored)"] == pytest.approx((33.95 + 32.61) / 2)
     average_csp = per_set[-1]
     assert average_csp["ood"] == "average" and average_csp["FPR95 (full size, stored)"] == "not stored"
+    assert average_csp["FPR95 (this run)"] == pytest.approx(np.mean(list(draw.fpr95["csp"].values())))
     assert average_csp[f"FPR95 {wf.REPORTED_LABEL}"] == pytest.approx(17.51, abs=0.005)
+    assert "FPR95 (full size, stored)" not in wf.per_set_rows(draw.evaluation)[0]
+
+
+def test_per_set_rows_say_what_the_papers_do_not_report(fake):
+    # A bundle's sets need not be the benchmark's: no reported number, and no reported average of other sets.
+    world, text = fake
+    d = wf.score_world(world, text["id_mcm"], text["id_neglabel"], {"neglabel": text["negatives"]},
+                       sizes={"imagenet1k": 100, "sun": 50}, seed=0)
+    rows = wf.per_set_rows(d.evaluation, ("mcm",))
+    assert [r["ood"] for r in rows] == ["SUN", "average"]
+    assert rows[0][f"FPR95 {wf.REPORTED_LABEL}"] == 37.59
+    assert rows[1][f"FPR95 {wf.REPORTED_LABEL}"] == rows[1]["this run - reported"] == "not reported"
+    assert "this run" in [t.get_text() for t in wf.plot_per_set(d.evaluation, ("mcm",)).axes[0].get_legend().texts]
 
 
 def test_figures_are_returned_not_registered(fake, draw):
@@ -143,13 +158,13 @@ def test_figures_are_returned_not_registered(fake, draw):
         "variants": wf.plot_variants({"one": draw}),
         "alignment": wf.plot_alignment(draw, bins=6),
         "calibration": wf.plot_calibration(cal),
-        "per_set": wf.plot_per_set(draw),
+        "per_set": wf.plot_per_set(draw.evaluation),
     }
     assert plt.get_fignums() == before
     assert all(isinstance(f, Figure) for f in figures.values())
     assert [len(f.axes) for f in figures.values()] == [1, 3, 2, 3]
     assert "simulated" in figures["alignment"].get_suptitle().lower()
-    assert "simulated" in figures["per_set"].get_suptitle().lower()
+    assert figures["per_set"].get_suptitle() == f"Per OOD set: simulated world (fitted) vs {wf.REPORTED_LABEL}"
 
 
 def test_parse_grid():
@@ -195,7 +210,9 @@ def test_other_bad_inputs(fake, draw):
     with pytest.raises(ValueError, match="share"):
         wf.low_alignment_rejection(draw, "mcm", 0.0)
     with pytest.raises(ValueError, match="method 'dnm'"):
-        wf.per_set_rows(draw, ("mcm", "dnm"))
+        wf.per_set_rows(draw.evaluation, ("mcm", "dnm"))
+    with pytest.raises(ValueError, match="Evaluation"):
+        wf.per_set_rows(draw)
     with pytest.raises(ValueError, match="draws is empty"):
         wf.variant_rows({})
     with pytest.raises(ValueError, match="variants is empty"):
@@ -204,3 +221,165 @@ def test_other_bad_inputs(fake, draw):
         wf.plot_alignment(draw, bins=0)
     with pytest.raises(ValueError, match="calibration"):
         wf.plot_calibration("not a calibration")
+
+
+# --- the world's draw and its bundle are one evaluation ---------------------------------------------------
+
+def test_score_world_equals_the_bundle_of_the_same_draw(fake):
+    # The page's per-set table scores the bundle; its alignment section scores the world's draw. Same images,
+    # same text, same layer: the numbers must be identical, not just close.
+    from types import SimpleNamespace
+
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.world.export import simulated_bundle
+
+    world, text = fake
+    rng = np.random.default_rng(5)
+    corpus_features = _unit(rng, 800)
+    corpus = LabelCorpus("fake", tuple(f"w{i}" for i in range(800)), ("noun",) * 800, ("",) * 800, ("",) * 800)
+    setup = SimpleNamespace(world=world, corpus=corpus, csp_pool=None, encoder=SimpleNamespace(id="fake"),
+                            text={"id_mcm": text["id_mcm"], "id_neglabel": text["id_neglabel"],
+                                  "corpus_features": corpus_features})
+    sizes = {"imagenet1k": 200, "sun": 60, "textures": 40}
+    bundle = simulated_bundle(setup, sizes, seed=3, id_names=[f"c{i}" for i in range(40)])
+    evaluation = bundle.evaluate(["mcm", "neglabel"])
+    negatives = corpus_features[bundle.negatives("neglabel")]
+    d = wf.score_world(world, text["id_mcm"], text["id_neglabel"], {"neglabel": negatives}, sizes=sizes, seed=3)
+    for method in ("mcm", "neglabel"):
+        for name in sizes:
+            np.testing.assert_array_equal(d.scores[method][name], evaluation.scores[method][name])
+        assert d.average(method) == evaluation.metrics(method)["average"]["fpr95"]
+
+
+# --- text-side fidelity -------------------------------------------------------------------------------------
+
+def _fidelity_row(rule, words, auroc, tv, fn, real_fn=2.5):
+    return {"rule": rule, "words": words, "shared words": 100, "real selected": 15, "AUROC": auroc,
+            "Jaccard": 0.3, "TV distance": tv, "false negatives %": fn, "real false negatives %": real_fn}
+
+
+FIDELITY_ROWS = [
+    _fidelity_row("neglabel", "all", 0.9, 0.1, 3.0),
+    _fidelity_row("csp nouns", "all", 0.9, 0.1, 1.5),
+    _fidelity_row("neglabel", "fit half (seed 0)", 0.91, 0.12, 2.8),
+    _fidelity_row("csp nouns", "fit half (seed 0)", 0.81, 0.2, 1.0),
+    # held out: NegLabel meets AUROC (0.86 >= 0.85) and TV (0.15 <= 0.15) but not FN (2.2 < 2.3);
+    # CSP misses AUROC (0.79 < 0.80) and meets FN (2.1 <= 2.1): 3 of 5
+    _fidelity_row("neglabel", "held-out half (seed 0)", 0.86, 0.15, 2.2, real_fn=2.7),
+    _fidelity_row("csp nouns", "held-out half (seed 0)", 0.79, 0.3, 2.1, real_fn=1.6),
+]
+
+
+def test_fidelity_table_keeps_the_halves_and_checks_the_targets_at_their_edges():
+    table = wf.fidelity_table({"side A": FIDELITY_ROWS, "side B": FIDELITY_ROWS[:4]})
+    assert [(r["text side"], r["rule"], r["words"][:4]) for r in table] == [
+        ("side A", "neglabel", "fit "), ("side A", "csp nouns", "fit "), ("side A", "neglabel", "held"),
+        ("side A", "csp nouns", "held"), ("side B", "neglabel", "fit "), ("side B", "csp nouns", "fit ")]
+    assert [r["met"] for r in table] == ["", "", "2 of 3", "1 of 2", "", ""]
+    assert table[2]["target (held-out half)"] == "AUROC >= 0.85, TV distance <= 0.15, false negatives % 2.3-3.3"
+    assert table[3]["target (held-out half)"] == "AUROC >= 0.8, false negatives % 1.1-2.1"
+    assert table[2]["real CLIP false negatives %"] == 2.7
+    assert wf.fidelity_target_count() == 5 and wf.fidelity_target_count(["csp nouns"]) == 2
+
+
+def test_fidelity_records_name_every_number():
+    records = wf.fidelity_records(FIDELITY_ROWS, "side")
+    assert records["side_neglabel_auroc_fit"] == 0.91 and records["side_csp_tv_held_out"] == 0.3
+    assert records["side_neglabel_fn_held_out"] == 2.2 and records["side_csp_real_fn_held_out"] == 1.6
+    assert records["side_targets_met"] == 3
+    assert len(records) == 2 * 2 * 3 + 2 + 1  # rules x halves x (auroc, tv, fn), real shares, targets met
+
+
+def test_fidelity_helpers_refuse_bad_input():
+    with pytest.raises(ValueError, match="sides is empty"):
+        wf.fidelity_table({})
+    with pytest.raises(ValueError, match="no fit-half or held-out-half rows"):
+        wf.fidelity_table({"a": FIDELITY_ROWS[:2]})
+    with pytest.raises(ValueError, match="unknown rule 'dnm'"):
+        wf.fidelity_table({"a": [_fidelity_row("dnm", "fit half (seed 0)", 0.5, 0.5, 1.0)]})
+    with pytest.raises(ValueError, match="no fit-half or held-out-half rows"):
+        wf.fidelity_records(FIDELITY_ROWS[:2], "a")
+
+
+def _bundle_with_ids(wnids, synsets):
+    from debiasood.data.bundle import FeatureBundle, ImageSet, TextSide, make_provenance
+    from debiasood.data.corpora import LabelCorpus
+
+    rng = np.random.default_rng(0)
+    unit = lambda n: _unit(rng, n, 8).astype(np.float32)  # noqa: E731
+    corpus = LabelCorpus("c", ("a", "b"), ("noun", "noun"), synsets, ("noun.plant", "noun.plant"))
+    text = TextSide(tuple(f"class{i}" for i in range(len(wnids))), unit(len(wnids)), unit(len(wnids)), corpus,
+                    unit(2), id_wnids=wnids)
+    provenance = make_provenance(world="real", model="tiny", pretrained="random weights", dim=8, prompts={},
+                                 corpus=corpus, command="pytest")
+    return FeatureBundle(provenance, text, {"id": ImageSet(unit(3)), "ood": ImageSet(unit(3))}, "id")
+
+
+def test_fidelity_note_says_what_the_bundle_lacks():
+    from debiasood.data.label_sets import get_label_set
+
+    imagenet = tuple(get_label_set("imagenet1k").wnids)
+    wordnet = ("plant.n.02", "tree.n.01")
+    no_synsets = wf.fidelity_note(_bundle_with_ids(imagenet, ("", "")))
+    assert "**Skipped: the fidelity of the features' own text side.**" in no_synsets
+    assert "WordNet synsets" in no_synsets and "real: tiny (random weights)" in no_synsets
+    assert "ImageNet-1K's 1000 classes" in wf.fidelity_note(_bundle_with_ids(imagenet[:3], wordnet))
+    assert wf.fidelity_note(_bundle_with_ids(imagenet, wordnet)) is None
+    with pytest.raises(ValueError, match="ImageNet-1K's 1000 classes"):
+        wf.bundle_fidelity(_bundle_with_ids(imagenet[:3], wordnet))
+    with pytest.raises(TypeError, match="FeatureBundle"):
+        wf.fidelity_note("bundle")
+
+
+@pytest.mark.slow
+def test_clip_like_text_is_the_encoder_of_the_same_prompts_and_is_stored(tmp_path):
+    # The CLIP-like text side is mapped from the world's stored base features; it must equal what its encoder
+    # gives for the same prompts, and land in the store under the encoder's own keys. Slow: the text side's
+    # signals load WordNet's lemma index and CLIP's BPE tokenizer (~20-40 s on this CPU).
+    import hashlib
+    from types import SimpleNamespace
+
+    import torch
+
+    from debiasood.core import prompts
+    from debiasood.data.corpora import LabelCorpus
+    from debiasood.data.feature_store import FeatureStore, cached_text_features
+    from debiasood.world.simulated import ID_SET, benchmark_label_sets
+    from debiasood.world.text_side import ClipLikeTextEncoder
+
+    class Base:
+        id, dim, supports_images = "fake-base", 12, False
+
+        def __init__(self):
+            self.texts = []
+
+        def encode_texts(self, texts, *, batch_size=None, progress=None, raw=False):  # noqa: ANN001, ANN202
+            self.texts.extend(texts)
+            rows = torch.stack([torch.randn(self.dim, generator=torch.Generator().manual_seed(
+                int.from_bytes(hashlib.sha256(t.encode()).digest()[:6], "big"))) for t in texts])
+            return torch.nn.functional.normalize(rows, dim=-1)
+
+    base = Base()
+    corpus = LabelCorpus("tiny", ("oak", "tulip", "bridge", "red", "quiet"), ("noun",) * 3 + ("adj",) * 2,
+                         ("",) * 5, ("",) * 5)
+    noun, adj = prompts.NEGLABEL_NOUN_TEMPLATE, prompts.NEGLABEL_ADJ_TEMPLATE
+    corpus_prompts = [prompts.fill(noun if p == "noun" else adj, w)
+                      for w, p in zip(corpus.words, corpus.parts_of_speech, strict=True)]
+    names = list(benchmark_label_sets()[ID_SET])
+    id_prompts = [prompts.fill(prompts.NEGLABEL_ID_TEMPLATE, n) for n in names]
+    store = FeatureStore(tmp_path)
+    setup = SimpleNamespace(encoder=base, store=store, corpus=corpus,
+                            text={"corpus_features": base.encode_texts(corpus_prompts).numpy(),
+                                  "id_neglabel": base.encode_texts(id_prompts).numpy()})
+    base.texts.clear()
+    out = wf.clip_like_text(setup)
+    assert not set(base.texts) & set(corpus_prompts + id_prompts), "the base features must be mapped, not re-encoded"
+    encoder = ClipLikeTextEncoder(base=base)
+    np.testing.assert_allclose(out["corpus_features"], encoder.encode_texts(corpus_prompts).numpy(), atol=1e-6)
+    np.testing.assert_allclose(out["id_neglabel"], encoder.encode_texts(id_prompts).numpy(), atol=1e-6)
+    base.texts.clear()
+    stored = cached_text_features(encoder, ["oak", "tulip", "bridge"], noun, corpus.fingerprint, store=store)
+    assert base.texts == [] and np.array_equal(stored.numpy(), out["corpus_features"][:3])
+    with pytest.raises(ValueError, match="base is the world's text encoder"):
+        wf.clip_like_text(setup, encoder=ClipLikeTextEncoder(base=SimpleNamespace(id="other", dim=12,
+                                                                                  encode_texts=base.encode_texts)))

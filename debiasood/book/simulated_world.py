@@ -1,23 +1,28 @@
 """Figures and tables of the book page on the simulated world (notebooks/07_simulated_world.py).
 
 The page explains how :mod:`debiasood.world.simulated` builds synthetic image embeddings, why each image draws its own
-alignment strength, how the world is calibrated, and where it departs from CLIP. This module holds what the
-page computes, so its cells stay short:
+alignment strength, how the world is calibrated, where it departs from CLIP, and how close its text side mines to
+real CLIP. This module holds what the page computes, so its cells stay short:
 
 - :func:`score_world`: one draw of a world, scored by MCM and by NegLabel's score on one or more negative sets
-  (NegLabel's, CSP's), keeping every image's score and alignment strength (a :class:`ScoredDraw`);
+  (NegLabel's, CSP's) through the one evaluation layer (:func:`debiasood.core.evaluation.evaluate`), keeping
+  every image's alignment strength (a :class:`ScoredDraw`);
 - :data:`VARIANTS` and :func:`variant_worlds`: the fitted world and two simpler versions of it (isotropic noise
   only; neighbour confusion and OOD overlap but one alignment strength for every image);
 - :func:`alignment_correlation` and :func:`low_alignment_rejection`: how strongly each score follows the
   alignment strength of an ID image;
 - tables (:func:`variant_rows`, :func:`per_set_rows`) and figures (:func:`plot_variants`,
-  :func:`plot_alignment`, :func:`plot_calibration`, :func:`plot_per_set`).
+  :func:`plot_alignment`, :func:`plot_calibration`, :func:`plot_per_set`);
+- text-side fidelity against real CLIP's selections (:mod:`debiasood.data.fidelity`): :func:`bundle_fidelity`
+  for a feature bundle's own text side, :func:`clip_like_text` and :func:`clip_like_fidelity` for the CLIP-like
+  text side of :mod:`debiasood.world.text_side`, :func:`fidelity_table` with :data:`FIDELITY_TARGETS` beside.
 
-Every number produced here is SIMULATED: rows carry ``world = "simulated"``, figure titles say so, and the
-CLIP numbers shown beside them are the reported CLIP ViT-B/16 ones (:data:`debiasood.world.simulated.REPORTED_FPR95`).
-Scores and metrics come from :mod:`debiasood.core.scores` and :mod:`debiasood.core.metrics` with the settings of
-:func:`debiasood.world.simulated.evaluate` (MCM at T = 1; NegLabel at T = 0.01, G = 100, partition seed 0; FPR95 in the
-paper convention), so a draw here and ``world.evaluate`` give the same MCM and NegLabel numbers.
+The world's draws are SIMULATED: their rows carry ``world = "simulated"`` and figure titles say so. The per-set
+table and figure take any :class:`debiasood.core.evaluation.Evaluation` (a bundle's, real or simulated) and carry
+its label. The CLIP numbers shown beside them are the reported CLIP ViT-B/16 ones (:mod:`debiasood.data.reported`).
+Scores and metrics use the settings of :func:`debiasood.world.simulated.evaluate` (MCM at T = 1; NegLabel at
+T = 0.01, G = 100, partition seed 0; FPR95 in the paper convention), so a draw here, ``world.evaluate`` and
+the bundle of the same draw give the same MCM and NegLabel numbers.
 
 Every figure function returns a :class:`matplotlib.figure.Figure` that is not registered with pyplot, so a
 notebook shows it exactly once.
@@ -25,6 +30,7 @@ notebook shows it exactly once.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,14 +40,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from debiasood.core.metrics import ood_metrics
-from debiasood.core.scores import mcm_score, neglabel_score
-from debiasood.world.simulated import FITTED_MINILM, REPORTED_FPR95, Calibration, SemanticWorld
+from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
+from debiasood.data import reported
+from debiasood.data.bundle import FeatureBundle
+from debiasood.world.simulated import FITTED_MINILM, Calibration, SemanticWorld
 
 METHOD_LABELS: dict[str, str] = {"mcm": "MCM", "neglabel": "NegLabel", "csp": "CSP"}
 SET_LABELS: dict[str, str] = {"inaturalist": "iNaturalist", "sun": "SUN", "places": "Places",
                               "textures": "Textures"}
-REPORTED_LABEL = "reported (CLIP ViT-B/16)"
+REPORTED_LABEL = reported.LABEL
 
 #: The fitted world and two simpler versions of it, as changes to the fitted parameters. The ladder of the
 #: module docstring of :mod:`debiasood.world.simulated`: only the per-image alignment strength inverts MCM and NegLabel.
@@ -76,7 +83,8 @@ def parse_grid(name: str, text: str) -> tuple[float, ...]:
 
 @dataclass(frozen=True)
 class ScoredDraw:
-    """One draw of a simulated world, scored: every image's score and alignment strength, and the metrics.
+    """One draw of a simulated world, scored: the :class:`~debiasood.core.evaluation.Evaluation` of its images
+    and every image's alignment strength.
 
     ``scores[method][set]`` and ``alignment[set]`` are per image; ``fpr95[method][ood]`` and
     ``auroc[method][ood]`` are percentages (paper convention); ``top1`` is the zero-shot top-1 of the ID
@@ -86,17 +94,37 @@ class ScoredDraw:
     name: str
     params: Any  # debiasood.world.simulated.WorldParams
     seed: int
-    id_set: str
-    ood_sets: tuple[str, ...]
     top1: float
     alignment: dict[str, np.ndarray]
-    scores: dict[str, dict[str, np.ndarray]]
-    fpr95: dict[str, dict[str, float]]
-    auroc: dict[str, dict[str, float]]
+    evaluation: Evaluation
+
+    @property
+    def id_set(self) -> str:
+        return self.evaluation.id_set
+
+    @property
+    def ood_sets(self) -> tuple[str, ...]:
+        return self.evaluation.ood_sets
+
+    @property
+    def scores(self) -> dict[str, dict[str, np.ndarray]]:
+        return self.evaluation.scores
 
     @property
     def methods(self) -> tuple[str, ...]:
-        return tuple(self.scores)
+        return self.evaluation.methods
+
+    @functools.cached_property
+    def _metrics(self) -> dict[str, dict[str, dict[str, float]]]:
+        return {method: self.evaluation.metrics(method) for method in self.methods}
+
+    @property
+    def fpr95(self) -> dict[str, dict[str, float]]:
+        return {m: {s: per_set[s]["fpr95"] for s in self.ood_sets} for m, per_set in self._metrics.items()}
+
+    @property
+    def auroc(self) -> dict[str, dict[str, float]]:
+        return {m: {s: per_set[s]["auroc"] for s in self.ood_sets} for m, per_set in self._metrics.items()}
 
     def average(self, method: str, metric: str = "fpr95") -> float:
         """Unweighted mean over the OOD sets of ``metric`` ("fpr95" or "auroc") for ``method``."""
@@ -104,7 +132,7 @@ class ScoredDraw:
             raise ValueError(f"metric must be 'fpr95' or 'auroc', got {metric!r}")
         if method not in self.scores:
             raise ValueError(f"method {method!r} was not scored; this draw has {list(self.scores)}")
-        return float(np.mean(list(getattr(self, metric)[method].values())))
+        return float(self._metrics[method]["average"][metric])
 
     def threshold(self, method: str) -> float:
         """The score that keeps 95% of the ID images (the FPR95 operating point)."""
@@ -115,7 +143,8 @@ class ScoredDraw:
 
 def score_world(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: Mapping[str, Any], *,
                 sizes: Mapping[str, int], seed: int = 0, name: str = "fitted") -> ScoredDraw:
-    """Draw ``sizes[set]`` images of each set of ``world`` and score them.
+    """Draw ``sizes[set]`` images of each set of ``world`` and score them with
+    :func:`debiasood.core.evaluation.evaluate` (default :class:`~debiasood.core.evaluation.Settings`).
 
     MCM always (``id_mcm`` prompts, T = 1); then, for each ``method -> features`` of ``negatives``,
     NegLabel's grouped score with ``id_neglabel`` and those negative text features (NegLabel's selection
@@ -148,18 +177,11 @@ def score_world(world: SemanticWorld, id_mcm: Any, id_neglabel: Any, negatives: 
     images = {s: world.images(s, counts[s], seed=seed) for s in (world.id_set, *ood_sets)}
     ids = images[world.id_set]
     top1 = float(((ids.features @ text["mcm"].T).argmax(1) == ids.classes).mean())
-    scorers = {"mcm": lambda x: mcm_score(x, text["mcm"])}
-    for method, neg in negative_text.items():
-        scorers[method] = lambda x, neg=neg: neglabel_score(x, text["id"], neg)
-    scores = {m: {s: np.asarray(f(images[s].features), dtype=np.float64) for s in images} for m, f in scorers.items()}
-    fpr95: dict[str, dict[str, float]] = {m: {} for m in scores}
-    auroc: dict[str, dict[str, float]] = {m: {} for m in scores}
-    for m, per_set in scores.items():
-        for s in ood_sets:
-            result = ood_metrics(per_set[world.id_set], per_set[s])
-            fpr95[m][s], auroc[m][s] = result["fpr95"], result["auroc"]
-    return ScoredDraw(name, world.params, seed, world.id_set, ood_sets, top1,
-                      {s: np.asarray(images[s].alignment) for s in images}, scores, fpr95, auroc)
+    methods = {"mcm": MethodInput("mcm", text["mcm"]),
+               **{m: MethodInput("neglabel", text["id"], neg) for m, neg in negative_text.items()}}
+    result = evaluate({s: drawn.features for s, drawn in images.items()}, world.id_set, methods,
+                      settings=Settings(), label=f"simulated world ({name})")
+    return ScoredDraw(name, world.params, seed, top1, {s: np.asarray(images[s].alignment) for s in images}, result)
 
 
 def _padded(world: SemanticWorld, name: str, features: Any) -> np.ndarray:
@@ -216,8 +238,14 @@ def _check_method_and_set(draw: ScoredDraw, method: str, set_name: str) -> None:
 
 # ------------------------------------------------------------------------------------------------- tables
 
-def _reported_average(method: str) -> float:
-    return float(np.mean(list(REPORTED_FPR95[method].values())))
+def _reported_fpr95(method: str, set_name: str, ood_sets: Sequence[str] = reported.OOD_SETS) -> float | None:
+    """The reported FPR95 of ``method`` on ``set_name`` (or "average", only when ``ood_sets`` are the four
+    benchmark sets the reported average is over); None where nothing is reported."""
+    if method not in reported.REPORTED:
+        return None
+    if set_name == "average":
+        return reported.fpr95(method, "average") if tuple(ood_sets) == reported.OOD_SETS else None
+    return reported.fpr95(method, set_name) if set_name in reported.OOD_SETS else None
 
 
 def variant_rows(draws: Mapping[str, ScoredDraw]) -> list[dict[str, object]]:
@@ -232,9 +260,10 @@ def variant_rows(draws: Mapping[str, ScoredDraw]) -> list[dict[str, object]]:
         mcm, neglabel = draw.average("mcm"), draw.average("neglabel")
         rows.append({"world": "simulated", "variant": name, "top-1 %": 100 * draw.top1, "MCM FPR95": mcm,
                      "NegLabel FPR95": neglabel, "NegLabel better": "yes" if neglabel < mcm else "no"})
-    mcm, neglabel = _reported_average("mcm"), _reported_average("neglabel")
-    rows.append({"world": REPORTED_LABEL, "variant": "real images", "top-1 %": "about 64-68",
-                 "MCM FPR95": mcm, "NegLabel FPR95": neglabel, "NegLabel better": "yes"})
+    mcm, neglabel = reported.fpr95("mcm", "average"), reported.fpr95("neglabel", "average")
+    rows.append({"world": REPORTED_LABEL, "variant": "real images",
+                 "top-1 %": f"about {100 * reported.CLIP_B16_TOP1:.0f}", "MCM FPR95": mcm,
+                 "NegLabel FPR95": neglabel, "NegLabel better": "yes" if neglabel < mcm else "no"})
     return rows
 
 
@@ -243,23 +272,29 @@ def _stored_full_size(method: str, set_name: str) -> float | str:
     return float(np.mean(table[set_name])) if set_name in table else "not stored"
 
 
-def per_set_rows(draw: ScoredDraw, methods: Sequence[str] = ("mcm", "neglabel", "csp")) -> list[dict[str, object]]:
-    """FPR95 per OOD set and average: this draw, the stored full-size numbers (mean of two seeds; "not stored"
-    where FITTED_MINILM has none) and CLIP ViT-B/16's reported ones, with the simulated-minus-reported gap."""
+def per_set_rows(evaluation: Evaluation, methods: Sequence[str] = ("mcm", "neglabel", "csp"), *,
+                 stored: bool = False) -> list[dict[str, object]]:
+    """FPR95 per OOD set and average of ``evaluation`` (a bundle's or a draw's; its ``label`` fills the "world"
+    column) beside CLIP ViT-B/16's reported FPR95, with the this-run-minus-reported gap ("not reported" where
+    the papers give none). ``stored`` adds the simulated world's stored full-size numbers (mean of two seeds;
+    "not stored" where FITTED_MINILM has none): only meaningful when ``evaluation`` is a draw of that world."""
+    if not isinstance(evaluation, Evaluation):
+        raise ValueError(f"evaluation must be a debiasood.core.evaluation.Evaluation, got {type(evaluation).__name__}")
     rows: list[dict[str, object]] = []
     for method in methods:
-        if method not in draw.scores or method not in REPORTED_FPR95:
-            raise ValueError(f"method {method!r} needs a score in the draw and reported numbers; "
-                             f"scored {list(draw.scores)}, reported {list(REPORTED_FPR95)}")
-        for set_name in (*draw.ood_sets, "average"):
-            if set_name == "average":
-                simulated, reported = draw.average(method), _reported_average(method)
-            else:
-                simulated, reported = draw.fpr95[method][set_name], REPORTED_FPR95[method][set_name]
-            rows.append({"world": "simulated", "method": METHOD_LABELS.get(method, method),
-                         "ood": SET_LABELS.get(set_name, set_name), "FPR95 (this run)": simulated,
-                         "FPR95 (full size, stored)": _stored_full_size(method, set_name),
-                         f"FPR95 {REPORTED_LABEL}": reported, "simulated - reported": simulated - reported})
+        if method not in evaluation.scores:
+            raise ValueError(f"method {method!r} was not evaluated; evaluated: {list(evaluation.scores)}")
+        metrics = evaluation.metrics(method)
+        for set_name in (*evaluation.ood_sets, "average"):
+            value = metrics[set_name]["fpr95"]
+            clip = _reported_fpr95(method, set_name, evaluation.ood_sets)
+            row: dict[str, object] = {"world": evaluation.label, "method": METHOD_LABELS.get(method, method),
+                                      "ood": SET_LABELS.get(set_name, set_name), "FPR95 (this run)": value}
+            if stored:
+                row["FPR95 (full size, stored)"] = _stored_full_size(method, set_name)
+            row[f"FPR95 {REPORTED_LABEL}"] = "not reported" if clip is None else clip
+            row["this run - reported"] = "not reported" if clip is None else value - clip
+            rows.append(row)
     return rows
 
 
@@ -365,23 +400,211 @@ def plot_calibration(calibration: Calibration) -> Figure:
     return fig
 
 
-def plot_per_set(draw: ScoredDraw, methods: Sequence[str] = ("mcm", "neglabel", "csp")) -> Figure:
-    """Per OOD set: this draw's FPR95 (simulated) beside CLIP ViT-B/16's reported FPR95, one panel per method."""
-    rows = per_set_rows(draw, methods)
+def plot_per_set(evaluation: Evaluation, methods: Sequence[str] = ("mcm", "neglabel", "csp")) -> Figure:
+    """Per OOD set: ``evaluation``'s FPR95 (labelled with its ``label``) beside CLIP ViT-B/16's reported FPR95
+    where the papers give one, one panel per method."""
+    rows = per_set_rows(evaluation, methods)
     fig = Figure(figsize=(4 * len(methods), 3.8), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(methods), sharey=True))
     for ax, method in zip(axes, methods, strict=True):
         mine = [r for r in rows if r["method"] == METHOD_LABELS.get(method, method)]
         x = np.arange(len(mine))
-        simulated = ax.bar(x - 0.2, [r["FPR95 (this run)"] for r in mine], width=0.38, color=_COLORS[method],
-                           label="simulated")
-        reported = ax.bar(x + 0.2, [r[f"FPR95 {REPORTED_LABEL}"] for r in mine], width=0.38, color="white",
+        this_run = ax.bar(x - 0.2, [r["FPR95 (this run)"] for r in mine], width=0.38, color=_COLORS[method],
+                          label="this run")
+        clip = [r[f"FPR95 {REPORTED_LABEL}"] for r in mine]
+        known = np.array([isinstance(v, float) for v in clip])
+        if known.any():
+            bars = ax.bar(x[known] + 0.2, [v for v in clip if isinstance(v, float)], width=0.38, color="white",
                           edgecolor=_COLORS[method], hatch="//", label=REPORTED_LABEL)
-        ax.bar_label(simulated, fmt="%.0f", fontsize=7)
-        ax.bar_label(reported, fmt="%.0f", fontsize=7)
+            ax.bar_label(bars, fmt="%.0f", fontsize=7)
+        ax.bar_label(this_run, fmt="%.0f", fontsize=7)
         ax.set_xticks(x, [r["ood"] for r in mine], fontsize=8)
-        ax.set_title(METHOD_LABELS.get(method, method) + (" (held out)" if method == "csp" else ""))
+        ax.set_title(METHOD_LABELS.get(method, method))
         ax.legend(fontsize=8)
     axes[0].set_ylabel("FPR95 (%)")
-    fig.suptitle("Per OOD set: simulated world vs reported CLIP ViT-B/16")
+    fig.suptitle(f"Per OOD set: {evaluation.label} vs {REPORTED_LABEL}")
     return fig
+
+
+# ------------------------------------------------------------------------------------ text-side fidelity
+
+#: What a text side that mines like CLIP should reach on the held-out half of the words (NegLabel) and on CSP's
+#: selection, which no text side here was fitted on: (lowest, highest) per column of
+#: :meth:`debiasood.data.fidelity.TextSideFidelity.table`, None for an open end. The false-negative bands are
+#: real CLIP's own shares (2.76% of NegLabel's selection, 1.60% of CSP's nouns; the book's method reference,
+#: ``method-real-artifacts``) plus or minus half a point.
+FIDELITY_TARGETS: dict[str, dict[str, tuple[float | None, float | None]]] = {
+    "neglabel": {"AUROC": (0.85, None), "TV distance": (None, 0.15), "false negatives %": (2.3, 3.3)},
+    "csp nouns": {"AUROC": (0.80, None), "false negatives %": (1.1, 2.1)},
+}
+
+#: The label of the CLIP-like text side in tables (:mod:`debiasood.world.text_side`).
+CLIP_LIKE_LABEL = "simulated: CLIP-like text side (MiniLM bent to rank words as CLIP does)"
+
+_FIDELITY_HALVES = {"fit half": "fit", "held-out half": "held_out"}
+_FIDELITY_METRICS = {"AUROC": "auroc", "TV distance": "tv", "false negatives %": "fn"}
+
+
+def fidelity_note(bundle: FeatureBundle) -> str | None:
+    """Why the fidelity of ``bundle``'s own text side cannot be measured (Markdown), or None when it can: the
+    real selections were mined against ImageNet-1K's 1000 labels from WordNet words, so the bundle's ID classes
+    must be those labels (wnids) and its corpus words must carry synsets."""
+    from debiasood.data.label_sets import get_label_set
+
+    if not isinstance(bundle, FeatureBundle):
+        raise TypeError(f"bundle must be a debiasood.data.bundle.FeatureBundle, got {type(bundle).__name__}")
+    text = bundle.text
+    if not text.has_wordnet:
+        reason = "WordNet synsets for the ID classes (wnids) and the corpus words"
+    elif tuple(text.id_wnids) != tuple(get_label_set("imagenet1k").wnids):
+        reason = "ImageNet-1K's 1000 classes as the ID labels, which real CLIP's selections were mined against"
+    else:
+        return None
+    return (f"```{{note}}\n**Skipped: the fidelity of the features' own text side.** It needs {reason}; these "
+            f"features ({bundle.label}) do not have them.\n```")
+
+
+def bundle_fidelity(bundle: FeatureBundle, *, split_seed: int = 0) -> list[dict[str, object]]:
+    """:func:`debiasood.data.fidelity.fidelity_rows` of ``bundle``'s own text side (its corpus under NegLabel's
+    prompts, its ID labels, CSP's pool when it has one). Check :func:`fidelity_note` first."""
+    from debiasood.data.fidelity import fidelity_rows
+
+    note = fidelity_note(bundle)
+    if note is not None:
+        raise ValueError(note.splitlines()[1])
+    text = bundle.text
+    features = {"corpus_features": text.corpus_features, "id_neglabel": text.id_neglabel}
+    if text.csp_pool is not None:
+        features["csp_features"] = text.csp_features
+    return fidelity_rows(features, text.corpus, text.csp_pool, split_seed=split_seed)
+
+
+def clip_like_text(setup: Any, *, encoder: Any = None) -> dict[str, np.ndarray]:
+    """The CLIP-like text side's features of ``setup.corpus`` under NegLabel's prompts ("corpus_features") and of
+    ImageNet-1K's labels ("id_neglabel"), as :func:`debiasood.world.simulated.benchmark_text_features` keys them.
+
+    ``setup`` is the offline world (:func:`debiasood.world.offline.offline_setup`); ``encoder`` a
+    :class:`debiasood.world.text_side.ClipLikeTextEncoder` over ``setup.encoder`` (default: the fitted one). The
+    text side is a fixed map of its base encoder's features (:func:`debiasood.world.text_side.transform`), and
+    the world already holds those base features of the very same prompts, so they are mapped instead of
+    embedded again. The result is stored in the feature store under the keys
+    :func:`debiasood.data.feature_store.cached_text_features` uses for this encoder: later runs, and anyone
+    embedding these prompts with it, read them from there.
+    """
+    import torch
+
+    from debiasood.core import prompts
+    from debiasood.data.feature_store import FeatureStore, text_feature_key
+    from debiasood.world.simulated import ID_SET, benchmark_label_sets
+    from debiasood.world.text_side import ClipLikeTextEncoder, signal_matrix, transform
+
+    encoder = ClipLikeTextEncoder(base=setup.encoder) if encoder is None else encoder
+    if not isinstance(encoder, ClipLikeTextEncoder) or encoder.base.id != setup.encoder.id:
+        raise ValueError("encoder must be a ClipLikeTextEncoder whose base is the world's text encoder "
+                         f"({setup.encoder.id}), since it maps the world's stored features")
+    store = setup.store if setup.store is not None else FeatureStore()
+
+    def mapped(labels: Sequence[str], template: str, base: np.ndarray) -> torch.Tensor:
+        hub, kinds = encoder.anchors
+        texts = [prompts.fill(template, label) for label in labels]
+        base = np.asarray(base, dtype=np.float64)
+        return torch.from_numpy(transform(base, signal_matrix(texts, base, kinds), hub, encoder.params)
+                                .astype(np.float32))
+
+    def stored(labels: Sequence[str], template: str, fingerprint: str, base: np.ndarray) -> np.ndarray:
+        key = text_feature_key(encoder.id, list(labels), template, fingerprint)
+        return store.get_or_compute(key, lambda: mapped(labels, template, base)).numpy()
+
+    corpus = setup.corpus
+    parts = np.asarray(corpus.parts_of_speech)
+    words = np.asarray(corpus.words, dtype=object)
+    base = np.asarray(setup.text["corpus_features"])
+    features = np.zeros_like(base, dtype=np.float32)
+    for part, template in (("noun", prompts.NEGLABEL_NOUN_TEMPLATE), ("adj", prompts.NEGLABEL_ADJ_TEMPLATE)):
+        mask = parts == part
+        if mask.any():
+            features[mask] = stored(list(words[mask]), template, corpus.fingerprint, base[mask])
+    names = list(benchmark_label_sets()[ID_SET])
+    return {"corpus_features": features,
+            "id_neglabel": stored(names, prompts.NEGLABEL_ID_TEMPLATE, "imagenet1k/clip", setup.text["id_neglabel"])}
+
+
+def clip_like_fidelity(setup: Any, *, encoder: Any = None, split_seed: int = 0) -> list[dict[str, object]]:
+    """:func:`debiasood.data.fidelity.fidelity_rows` of the CLIP-like text side (:func:`clip_like_text`) on the
+    world's corpus; CSP's pool nouns are the corpus nouns' rows, as in the offline world."""
+    from debiasood.data.fidelity import fidelity_rows
+
+    return fidelity_rows(clip_like_text(setup, encoder=encoder), setup.corpus, None, split_seed=split_seed)
+
+
+def _half(words: object) -> str | None:
+    return next((half for prefix, half in _FIDELITY_HALVES.items() if str(words).startswith(prefix)), None)
+
+
+def _target_text(rule: str) -> str:
+    parts = []
+    for column, (low, high) in FIDELITY_TARGETS[rule].items():
+        if low is not None and high is not None:
+            parts.append(f"{column} {low:g}-{high:g}")
+        else:
+            parts.append(f"{column} >= {low:g}" if low is not None else f"{column} <= {high:g}")
+    return ", ".join(parts)
+
+
+def _met(row: Mapping[str, object], rule: str) -> dict[str, bool]:
+    return {column: (low is None or float(row[column]) >= low) and (high is None or float(row[column]) <= high)
+            for column, (low, high) in FIDELITY_TARGETS[rule].items()}
+
+
+def fidelity_table(sides: Mapping[str, Sequence[Mapping[str, object]]]) -> list[dict[str, object]]:
+    """One table of several text sides' fidelity rows (``{text side label: fidelity_rows(...)}``): the fit and
+    held-out halves of each rule, with :data:`FIDELITY_TARGETS` and which of them the held-out row meets."""
+    if not sides:
+        raise ValueError("sides is empty: pass {text side label: fidelity_rows(...)}")
+    table = []
+    for side, rows in sides.items():
+        for row in rows:
+            half = _half(row["words"])
+            if half is None:
+                continue
+            rule = str(row["rule"])
+            if rule not in FIDELITY_TARGETS:
+                raise ValueError(f"unknown rule {rule!r} in the fidelity rows of {side!r}")
+            met = _met(row, rule)
+            table.append({"text side": side, "rule": rule, "words": row["words"], "AUROC": row["AUROC"],
+                          "Jaccard": row["Jaccard"], "TV distance": row["TV distance"],
+                          "false negatives %": row["false negatives %"],
+                          "real CLIP false negatives %": row["real false negatives %"],
+                          "target (held-out half)": _target_text(rule) if half == "held_out" else "",
+                          "met": f"{sum(met.values())} of {len(met)}" if half == "held_out" else ""})
+    if not table:
+        raise ValueError("no fit-half or held-out-half rows: pass debiasood.data.fidelity.fidelity_rows(...)")
+    return table
+
+
+def fidelity_records(rows: Sequence[Mapping[str, object]], prefix: str) -> dict[str, float]:
+    """The key numbers of one text side's fidelity rows, named ``<prefix>_<rule>_<metric>_<half>`` (rule
+    "neglabel" or "csp"; metric auroc, tv or fn; half fit or held_out), the real selection's false-negative
+    share per held-out rule (``<prefix>_<rule>_real_fn_held_out``) and ``<prefix>_targets_met`` (held-out targets
+    met, of :func:`fidelity_target_count`)."""
+    out: dict[str, float] = {}
+    met = 0
+    for row in rows:
+        half, rule = _half(row["words"]), str(row["rule"])
+        if half is None:
+            continue
+        short = "csp" if rule == "csp nouns" else rule
+        for column, name in _FIDELITY_METRICS.items():
+            out[f"{prefix}_{short}_{name}_{half}"] = float(row[column])
+        if half == "held_out":
+            out[f"{prefix}_{short}_real_fn_held_out"] = float(row["real false negatives %"])
+            met += sum(_met(row, rule).values())
+    if not out:
+        raise ValueError("no fit-half or held-out-half rows: pass debiasood.data.fidelity.fidelity_rows(...)")
+    out[f"{prefix}_targets_met"] = met
+    return out
+
+
+def fidelity_target_count(rules: Sequence[str] = tuple(FIDELITY_TARGETS)) -> int:
+    """How many held-out targets :data:`FIDELITY_TARGETS` sets for ``rules``."""
+    return sum(len(FIDELITY_TARGETS[rule]) for rule in rules)
