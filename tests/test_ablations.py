@@ -1,26 +1,30 @@
-"""debiasood.book.ablations on a small fake world: knobs, the 2 x 2 effects, sweeps, other corpora, figures."""
+"""debiasood.book.ablations on a small fake world and its bundle: density rows, scores and metrics against float64
+references written here from the formulas, the 2 x 2 effects and claims with paired intervals, the OOD-name
+filter, sweeps, other corpora, the page's sentences and figures."""
 
 import zlib
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
 
-from debiasood.book import ablations
-from debiasood.book.ablations import AblationBench, Knobs
-from debiasood.core.metrics import ood_metrics
-from debiasood.core.mining import density_selection
+from debiasood.book import ablations, verdicts
+from debiasood.book.ablations import AblationBench
+from debiasood.core.evaluation import Evaluation, Settings
 from debiasood.core.partition import partition_negatives
-from debiasood.core.scores import dnm_score, neglabel_score
+from debiasood.core.scores import perturbed_positives
 from debiasood.data.corpora import LabelCorpus
 from debiasood.data.feature_store import FeatureStore
+from debiasood.data.filters import FilterResult
+from debiasood.world.export import simulated_bundle
 from debiasood.world.offline import OfflineSetup
 from debiasood.world.simulated import SemanticWorld
 
 D = 24
-SIZES = {"imagenet1k": 300, "inaturalist": 80, "sun": 80, "places": 80, "textures": 80}
-SMALL = Knobs(k=10, num_groups=5)
+SIZES = {"imagenet1k": 300, "sun": 80, "textures": 80}
+SMALL = Settings(k=10, num_groups=5)  # 320 words: 66 density and 47 NegLabel negatives
 
 
 def unit(rng, n, d=D):
@@ -44,60 +48,92 @@ class HashEncoder:
         return x if raw else torch.nn.functional.normalize(x, dim=-1)
 
 
-def make_corpus(name, words, pos):
+def make_corpus(name, words, pos, synsets=None):
     n = len(words)
-    return LabelCorpus(name, tuple(words), tuple(pos), tuple(f"s{i}" for i in range(n)), tuple(["x"] * n))
+    synsets = tuple(f"s{i}.n.01" for i in range(n)) if synsets is None else tuple(synsets)
+    return LabelCorpus(name, tuple(words), tuple(pos), synsets, tuple(["x"] * n))
 
 
 @pytest.fixture(scope="module")
 def setup():
     rng = np.random.default_rng(3)
     ids = unit(rng, 30)
-    concepts = {"imagenet1k": ids, **{name: unit(rng, 6) for name in ("inaturalist", "sun", "places", "textures")}}
-    corpus_features = np.vstack([unit(rng, 250), (concepts["sun"][rng.integers(0, 6, 70)] + 0.3 * unit(rng, 70))])
+    concepts = {"imagenet1k": ids, "sun": unit(rng, 6), "textures": unit(rng, 6)}
+    corpus_features = np.vstack([unit(rng, 250), concepts["sun"][rng.integers(0, 6, 70)] + 0.3 * unit(rng, 70)])
     corpus_features /= np.linalg.norm(corpus_features, axis=1, keepdims=True)
     corpus = make_corpus("fake", [f"w{i}" for i in range(320)], ["noun"] * 250 + ["adj"] * 70)
-    text = {"id_neglabel": ids, "corpus_features": corpus_features.astype(np.float32),
-            "negatives": corpus_features[100:160]}
+    text = {"id_mcm": ids, "id_neglabel": ids, "corpus_features": corpus_features.astype(np.float32)}
     return OfflineSetup(HashEncoder(), SemanticWorld(concepts), text, corpus, None)
 
 
+@pytest.fixture(scope="module")
+def bundle(setup):
+    return simulated_bundle(setup, SIZES, seed=1, id_names=[f"class {i}" for i in range(30)])
+
+
 @pytest.fixture()
-def bench(setup, tmp_path):
-    return AblationBench.draw(setup, SIZES, seed=1, store=FeatureStore(tmp_path))
+def bench(bundle):
+    return AblationBench(bundle)
+
+
+# ---------------------------------------------------------------- float64 references, from the formulas
+
+def reference_rep(features, k):
+    """Paper form: Rep(i) = -log sum over the k nearest other words of ||e_i - e_j||^2."""
+    e = np.asarray(features, dtype=np.float64)
+    d2 = ((e[:, None, :] - e[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    return -np.log(np.sort(d2, axis=1)[:, :k].sum(1))
+
+
+def reference_density_rows(features, pos, k, quotas):
+    """Highest Rep first, int(quota * n_part) per part, nouns then adjectives."""
+    rep = reference_rep(features, k)
+    pos = np.asarray(pos)
+    rows = []
+    for part in ("noun", "adj"):
+        if part in quotas:
+            members = np.flatnonzero(pos == part)
+            rows.append(members[np.argsort(-rep[members], kind="stable")][: int(len(members) * quotas[part])])
+    return np.concatenate(rows)
+
+
+def sums(images, id_text, neg, groups, temperature):
+    x = np.asarray(images, dtype=np.float64)
+    s_id = np.exp(x @ np.asarray(id_text, dtype=np.float64).T / temperature).sum(1)
+    n = np.exp(x @ np.asarray(neg, dtype=np.float64).T / temperature)
+    return s_id, n[:, groups].sum(2)
+
+
+def reference_neglabel(images, id_text, neg, groups, temperature=0.01):
+    s_id, n_g = sums(images, id_text, neg, groups, temperature)
+    return (s_id[:, None] / (s_id[:, None] + n_g)).mean(1)
+
+
+def reference_dnm(images, id_text, neg, groups, tau, temperature=0.01, positives=None):
+    """E_neg = N_g / (tau Q) - (1 - tau) / tau * mean exp(s+/T), clamped at exp(-1/T); Z = S_ID + Q E_neg."""
+    s_id, n_g = sums(images, id_text, neg, groups, temperature)
+    pos = np.asarray(id_text if positives is None else positives, dtype=np.float64)
+    mean_pos = np.exp(np.asarray(images, dtype=np.float64) @ pos.T / temperature).mean(1)
+    q = groups.shape[1]
+    e_neg = np.maximum(n_g / (tau * q) - (1 - tau) / tau * mean_pos[:, None], np.exp(-1 / temperature))
+    return (s_id[:, None] / (s_id[:, None] + q * e_neg)).mean(1)
+
+
+def reference_auroc(id_scores, ood_scores):
+    """P(ID score > OOD score) + P(tie) / 2, by counting pairs, in percent."""
+    a, b = np.asarray(id_scores)[:, None], np.asarray(ood_scores)[None, :]
+    return 100 * ((a > b).mean() + 0.5 * (a == b).mean())
 
 
 # ---------------------------------------------------------------- knobs and grids
 
-@pytest.mark.parametrize(("change", "name"), [
-    ({"tau_neg": 0.0}, "tau_neg"), ({"tau_neg": 1.5}, "tau_neg"), ({"num_groups": 0}, "num_groups"),
-    ({"temperature": -0.01}, "temperature"), ({"k": 0}, "k"), ({"noun_quota": 1.2}, "noun_quota"),
-    ({"adj_quota": -0.1}, "adj_quota"), ({"noun_quota": 0.0, "adj_quota": 0.0}, "both 0"),
-    ({"label_scale": 0}, "label_scale"), ({"sigma": -1.0}, "sigma"), ({"sigma": float("nan")}, "sigma"),
-    ({"num_positive_samples": 0}, "num_positive_samples")])
-def test_bad_knobs_name_the_field(change, name):
-    with pytest.raises(ValueError, match=name):
-        Knobs(**change)
-
-
-def test_defaults_are_the_official_vit_b16_settings():
-    knobs = Knobs()
-    assert (knobs.tau_neg, knobs.num_groups, knobs.temperature, knobs.k) == (0.5, 100, 0.01, 100)
-    assert knobs.quotas() == {"noun": 0.23, "adj": 0.13}
-    assert (knobs.sigma, knobs.num_positive_samples) == (0.0, 1)
-
-
-def test_quotas_scale_cap_and_drop():
-    assert Knobs(label_scale=2).quotas() == pytest.approx({"noun": 0.46, "adj": 0.26})
-    assert Knobs(label_scale=5).quotas() == {"noun": 1.0, "adj": 0.65}
-    assert Knobs(adj_quota=0.0).quotas() == {"noun": 0.23}
-
-
-def test_grids_hold_their_defaults_and_coarse_keeps_the_ends():
+def test_grids_hold_the_settings_defaults_and_coarse_keeps_the_ends():
     for knob, values in ablations.GRIDS.items():
-        assert getattr(Knobs(), knob) in values, knob
+        default = getattr(Settings(), knob)
+        assert default in values, knob
         coarse = ablations.grid(knob, coarse=True)
-        assert getattr(Knobs(), knob) in coarse and coarse[0] == values[0] and coarse[-1] == values[-1]
+        assert default in coarse and coarse[0] == values[0] and coarse[-1] == values[-1]
         assert set(coarse) <= set(values) and len(coarse) <= len(values)
     assert ablations.grid("num_groups", upper=861) == (1, 10, 100)
     with pytest.raises(ValueError, match="upper=0.5 is below every num_groups value"):
@@ -106,130 +142,246 @@ def test_grids_hold_their_defaults_and_coarse_keeps_the_ends():
         ablations.grid("gamma")
 
 
-# ---------------------------------------------------------------- the 2 x 2 effects (reference numbers)
+# ---------------------------------------------------------------- the bench against the references
 
-def factorial_rows(cells_by_seed):
-    return [{"seed": seed, "negatives": n, "score": s, "fpr95": v, "auroc": 100 - v}
-            for seed, cells in cells_by_seed.items() for (n, s), v in cells.items()]
-
-
-def test_factorial_effects_match_hand_computed_values():
-    one = {("neglabel", "neglabel"): 30.0, ("neglabel", "dnm"): 28.0, ("density", "neglabel"): 25.0,
-           ("density", "dnm"): 20.0}
-    two = {key: value + 2.0 for key, value in one.items()}
-    two[("density", "dnm")] = 23.0  # seed 2: interaction (23 - 27) - (30 - 32) = -2
-    effects = ablations.factorial_effects(factorial_rows({0: one, 1: two}))
-    # negatives: ((25 - 30) + (20 - 28)) / 2; score: ((28 - 30) + (20 - 25)) / 2; interaction: (20-25) - (28-30)
-    assert effects["negatives"]["per_seed"] == pytest.approx([-6.5, -6.0])
-    assert effects["score"]["per_seed"] == pytest.approx([-3.5, -3.0])
-    assert effects["interaction"]["per_seed"] == pytest.approx([-3.0, -2.0])
-    assert effects["both"]["per_seed"] == pytest.approx([-10.0, -9.0])
-    assert effects["interaction"]["mean"] == pytest.approx(-2.5)
-    assert effects["interaction"]["sd"] == pytest.approx(np.std([-3.0, -2.0], ddof=1))
-    table = ablations.factorial_table(factorial_rows({0: one, 1: two}))
-    assert [(r["negatives"], r["score"]) for r in table] == [("neglabel", "neglabel"), ("neglabel", "dnm"),
-                                                            ("density", "neglabel"), ("density", "dnm")]
-    assert table[3]["fpr95"] == pytest.approx(21.5) and table[3]["auroc"] == pytest.approx(78.5)
-    assert {r["world"] for r in table} == {"simulated"}
+@pytest.mark.parametrize("settings", [SMALL, Settings(k=10, label_scale=2.0), Settings(k=3, adj_quota=0.0),
+                                      Settings(k=10, noun_quota=0.05, adj_quota=0.6)])
+def test_density_rows_match_a_brute_force_reference(bundle, bench, settings):
+    text = bundle.text
+    expected = reference_density_rows(text.corpus_features, text.corpus.parts_of_speech, settings.k,
+                                      settings.density_quotas())
+    np.testing.assert_array_equal(bench.negatives("density", settings), expected)
 
 
-def test_factorial_effects_reject_incomplete_rows():
-    rows = factorial_rows({0: {("neglabel", "neglabel"): 30.0, ("density", "dnm"): 20.0}})
-    with pytest.raises(ValueError, match="lack some of the four cells"):
-        ablations.factorial_effects(rows)
-    with pytest.raises(ValueError, match="rows is empty"):
-        ablations.factorial_effects([])
-    with pytest.raises(ValueError, match="metric 'aupr'"):
-        ablations.factorial_effects(factorial_rows({0: {("neglabel", "neglabel"): 1.0}}), "aupr")
+def test_stored_rankings_give_the_same_rows(setup, bundle, tmp_path):
+    store = FeatureStore(tmp_path)
+    stored = AblationBench(bundle, setup, store)
+    for settings in (SMALL, Settings(k=25, label_scale=0.5)):
+        np.testing.assert_array_equal(stored.negatives("density", settings),
+                                      AblationBench(bundle).negatives("density", settings))
+    assert any(tmp_path.rglob("*.safetensors")), "the rankings of the offline world go to the feature store"
+    other = OfflineSetup(setup.encoder, setup.world, setup.text, make_corpus("other", ["a", "b"], ["noun"] * 2),
+                         None)
+    with pytest.raises(ValueError, match="setup's corpus is not the bundle's corpus"):
+        AblationBench(bundle, other)
 
 
-# ---------------------------------------------------------------- the bench against direct computations
+def test_evaluation_scores_match_float64_references(bundle, bench):
+    text = bundle.text
+    images = np.concatenate([bundle.images[s].features for s in (bundle.id_set, *bundle.ood_sets)])
+    density = text.corpus_features[bench.negatives("density", SMALL)]
+    neglabel = text.corpus_features[bench.negatives("neglabel", SMALL)]
+    noisy = Settings(k=10, num_groups=5, sigma=0.05, num_positive_samples=2, seed=4)
+    result = bench.evaluation({"nn": ("neglabel", "neglabel"), "dd": ("density", "dnm")}, SMALL)
+    perturbed = bench.evaluation({"dd": ("density", "dnm")}, noisy)
+    stacked = {name: np.concatenate([r.scores[name][s] for s in (bundle.id_set, *bundle.ood_sets)])
+               for r, name in ((result, "nn"), (result, "dd"))}
+    groups_n, groups_d = partition_negatives(len(neglabel), 5, 0), partition_negatives(len(density), 5, 0)
+    np.testing.assert_allclose(stacked["nn"], reference_neglabel(images, text.id_neglabel, neglabel, groups_n),
+                               rtol=2e-4)
+    np.testing.assert_allclose(stacked["dd"], reference_dnm(images, text.id_neglabel, density, groups_d, 0.5),
+                               rtol=2e-4)
+    positives = perturbed_positives(np.asarray(text.id_neglabel), sigma=0.05, num_samples=2, seed=4)
+    expected = reference_dnm(images, text.id_neglabel, density, partition_negatives(len(density), 5, 4), 0.5,
+                             positives=np.asarray(positives))
+    got = np.concatenate([perturbed.scores["dd"][s] for s in (bundle.id_set, *bundle.ood_sets)])
+    np.testing.assert_allclose(got, expected, rtol=2e-4)
+    assert not np.allclose(got, stacked["dd"])  # sigma changes the positives, hence the score
 
-def test_evaluate_matches_a_direct_computation(setup, bench):
-    rows = density_selection(setup.text["corpus_features"], setup.corpus.words, setup.corpus.parts_of_speech,
-                             k=10).indices
-    neg = setup.world.text(setup.text["corpus_features"][rows])
-    groups = partition_negatives(len(neg), 5, 1)
-    id_text = setup.world.text(setup.text["id_neglabel"])
-    score = lambda x: dnm_score(x, id_text, neg, tau_neg=0.5, temperature=0.01, groups=groups)  # noqa: E731
-    id_scores = score(bench.id_images)
-    fpr = [ood_metrics(id_scores, score(images))["fpr95"] for images in bench.ood_images.values()]
-    result = bench.evaluate(SMALL)
-    assert result["fpr95"] == pytest.approx(np.mean(fpr))
-    assert result["num_negatives"] == len(rows) == int(0.23 * 250) + int(0.13 * 70)
-    assert result["group_size"] == len(rows) // 5
-    assert result["coefficient"] == pytest.approx(0.5 - result["group_size"] * 0.5 / 30)  # a = tau - Q(1-tau)/K
+
+def test_point_is_the_average_over_the_ood_sets(bundle, bench):
+    point = bench.point(SMALL)
+    scores = bench.evaluation({"dd": ("density", "dnm")}, SMALL).scores["dd"]
+    auroc = [reference_auroc(scores[bundle.id_set], scores[s]) for s in bundle.ood_sets]
+    assert point["auroc"] == pytest.approx(np.mean(auroc))
+    q = point["num_negatives"] // 5
+    assert point["num_negatives"] == int(0.23 * 250) + int(0.13 * 70) and point["group_size"] == q
+    assert point["coefficient"] == pytest.approx(0.5 - q * 0.5 / 30)  # a = tau - Q (1 - tau) / K
+    assert bench.point(SMALL, negatives="neglabel", score="neglabel")["coefficient"] == 1.0
+    # NegLabel's mining ignores the density knobs and NegLabel's score ignores tau: one memo entry each.
+    before = len(bench._memo)
+    bench.point(Settings(k=3, num_groups=5, tau_neg=0.2), negatives="neglabel", score="neglabel")
+    bench.point(Settings(k=10, num_groups=5), negatives="neglabel", score="neglabel")
+    assert len(bench._memo) == before
 
 
-def test_dnm_at_tau_one_is_neglabel_and_neglabel_negatives_are_the_setups(setup, bench):
-    # T = 0.1: at 0.01 most fake scores saturate at 1 in float32, and the two formulas break those ties apart.
-    dnm = bench.evaluate(Knobs(k=10, num_groups=5, tau_neg=1.0, temperature=0.1))
-    neglabel = bench.evaluate(Knobs(k=10, num_groups=5, temperature=0.1), score="neglabel")
+def test_tau_one_is_neglabel_on_the_same_negatives(bench):
+    # T = 0.1: at 0.01 the fake world's scores saturate at 1 in float32, and the two formulas break ties apart.
+    dnm = bench.point(Settings(k=10, num_groups=5, tau_neg=1.0, temperature=0.1))
+    neglabel = bench.point(Settings(k=10, num_groups=5, temperature=0.1), score="neglabel")
     assert dnm["fpr95"] == pytest.approx(neglabel["fpr95"]) and dnm["auroc"] == pytest.approx(neglabel["auroc"])
-    neg = setup.world.text(setup.text["negatives"])
-    id_text = setup.world.text(setup.text["id_neglabel"])
-    groups = partition_negatives(len(neg), 5, 1)
-    id_scores = neglabel_score(bench.id_images, id_text, neg, groups=groups)
-    auroc = [ood_metrics(id_scores, neglabel_score(x, id_text, neg, groups=groups))["auroc"]
-             for x in bench.ood_images.values()]
-    # NegLabel's selection ignores the density knobs (k, quotas): one memo entry serves every k.
-    for k in (10, 20):
-        assert bench.evaluate(Knobs(k=k, num_groups=5), negatives="neglabel", score="neglabel")["auroc"] == \
-            pytest.approx(np.mean(auroc))
 
 
-def test_positives_knobs(bench):
-    official = bench.evaluate(SMALL)
-    assert bench.evaluate(Knobs(k=10, num_groups=5, num_positive_samples=4)) == official  # sigma 0: ID labels
-    noisy = bench.evaluate(Knobs(k=10, num_groups=5, sigma=0.3))
-    assert noisy["auroc"] != pytest.approx(official["auroc"])
-
-
-def test_label_scale_scales_the_mined_labels(bench):
-    assert bench.evaluate(Knobs(k=10, num_groups=5, label_scale=2))["num_negatives"] == \
-        int(0.46 * 250) + int(0.26 * 70)
-    assert bench.evaluate(Knobs(k=10, num_groups=5, adj_quota=0.0))["num_negatives"] == int(0.23 * 250)
-
-
-def test_bench_bad_input(setup, bench):
-    with pytest.raises(ValueError, match="sizes has no entry for \\['textures'\\]"):
-        AblationBench.draw(setup, {k: v for k, v in SIZES.items() if k != "textures"})
+def test_bench_bad_input(bench):
     with pytest.raises(ValueError, match="negatives must be one of"):
-        bench.evaluate(SMALL, negatives="csp")
+        bench.point(SMALL, negatives="csp")
     with pytest.raises(ValueError, match="score must be one of"):
-        bench.evaluate(SMALL, score="mcm")
-    other = OfflineSetup(setup.encoder, SemanticWorld(setup.world.concepts), setup.text, setup.corpus, None)
-    with pytest.raises(ValueError, match="share this bench's world"):
-        bench.with_setup(other)
+        bench.point(SMALL, score="mcm")
+    with pytest.raises(ValueError, match="methods is empty"):
+        bench.evaluation({}, SMALL)
+    with pytest.raises(TypeError, match="bundle must be a FeatureBundle"):
+        AblationBench("not a bundle")
 
 
-def test_factorial_runs_the_four_cells_per_seed(setup, tmp_path):
-    benches = [AblationBench.draw(setup, SIZES, seed=seed, store=FeatureStore(tmp_path)) for seed in (0, 1)]
-    rows = ablations.factorial(benches, knobs=SMALL)
-    assert [(r["seed"], r["negatives"], r["score"]) for r in rows] == [
-        (seed, n, s) for seed in (0, 1) for n in ablations.NEGATIVES for s in ablations.SCORES]
-    assert {r["world"] for r in rows} == {"simulated"}
-    assert rows[0]["fpr95"] != rows[4]["fpr95"]  # another seed, another draw
-    with pytest.raises(ValueError, match="benches is empty"):
-        ablations.factorial([])
-    with pytest.raises(ValueError, match="distinct seeds"):
-        ablations.factorial([benches[0], benches[0]])
+# ---------------------------------------------------------------- the 2 x 2 design and its controls
+
+@pytest.fixture(scope="module")
+def study(bundle):
+    return ablations.factorial_study(AblationBench(bundle), SMALL, random_seeds=(0, 1, 2), num_resamples=300)
+
+
+def test_the_study_scores_the_four_cells_and_the_controls(study, bench):
+    methods = set(study.result.methods)
+    assert set(ablations.CELLS.values()) <= methods
+    assert {verdicts.NEGLABEL_AT_DNM_SIZE, verdicts.DNM_OFFICIAL, verdicts.DNM_TIE_BROKEN,
+            *(verdicts.random_label(s) for s in (0, 1, 2))} <= methods
+    # The clamped DNM cell is the bench's own DNM point: the same negatives, partition and score.
+    assert study.value(verdicts.DNM_CLAMPED, "fpr95") == pytest.approx(bench.point(SMALL)["fpr95"])
+    assert study.value(ablations.NEGLABEL_DNM_SCORE, "auroc") == pytest.approx(
+        bench.point(SMALL, negatives="neglabel")["auroc"])
+
+
+def test_effects_are_the_contrasts_of_the_cells(study):
+    y = {cell: study.value(method, "fpr95") for cell, method in ablations.CELLS.items()}
+    nn, nd, dn, dd = y[("neglabel", "neglabel")], y[("neglabel", "dnm")], y[("density", "neglabel")], \
+        y[("density", "dnm")]
+    expected = {"negatives": ((dn - nn) + (dd - nd)) / 2, "score": ((nd - nn) + (dd - dn)) / 2,
+                "interaction": (dd - dn) - (nd - nn), "both": dd - nn, "score_on_neglabel": nd - nn,
+                "score_on_density": dd - dn}
+    for name, weights in ablations.EFFECTS.items():
+        contrast = study.contrast(weights)["fpr95"]
+        assert contrast["value"] == pytest.approx(expected[name]), name
+        assert contrast["low"] <= contrast["high"]
+
+
+def test_a_pair_contrast_is_the_paired_bootstrap_of_the_evaluation_layer(study):
+    a, b = verdicts.DNM_OFFICIAL, verdicts.DENSITY_NEGLABEL_SCORE
+    mine = study.contrast({a: 1.0, b: -1.0})
+    layer = {row["metric"]: row for row in study.result.paired(a, b, num_resamples=300, seed=0)
+             if row["ood"] == "average"}
+    for metric in ("fpr95", "auroc"):
+        assert mine[metric]["value"] == pytest.approx(layer[metric]["difference"])
+        assert (mine[metric]["low"], mine[metric]["high"]) == pytest.approx((layer[metric]["low"],
+                                                                            layer[metric]["high"]))
+        assert mine[metric]["verdict"] == ablations.VERDICT_CODES[
+            verdicts.verdict(metric, layer[metric]["low"], layer[metric]["high"])]
+
+
+def test_the_random_mean_averages_the_seeds(study):
+    seeds = [study.value(verdicts.random_label(s), "auroc") for s in (0, 1, 2)]
+    assert study.value(ablations.RANDOM_MEAN, "auroc") == pytest.approx(np.mean(seeds))
+    claim = study.contrast({verdicts.DENSITY_NEGLABEL_SCORE: 1.0, ablations.RANDOM_MEAN: -1.0})["auroc"]
+    assert claim["value"] == pytest.approx(study.value(verdicts.DENSITY_NEGLABEL_SCORE, "auroc") - np.mean(seeds))
+    rows = study.claim_rows()
+    assert len(rows) == 2 * (len(ablations.CLAIMS) + 6)
+    assert all(r["low"] <= r["high"] and r["verdict"] in ablations.VERDICT_CODES for r in rows)
+
+
+def test_records_name_every_cell_effect_and_claim(study):
+    records = study.records()
+    for name in ablations.EFFECTS:
+        for suffix in ("", "_low", "_high", "_verdict"):
+            assert f"effect_{name}_auroc{suffix}" in records
+    for name in ablations.CLAIMS:
+        assert records[f"{name}_fpr95_verdict"] in (-1, 0, 1)
+    assert 0 <= records["saturated_id_density"] <= 100
+    brief = study.records("x_", effects=("both",), claims=("density_vs_random",), saturation=False)
+    assert set(brief) == {f"x_{m}_{n}_{s}" for m in ("fpr95", "auroc") for n in ("neglabel", "density")
+                          for s in ("neglabel", "dnm")} | {
+        f"x_{stem}_{m}{suffix}" for stem in ("effect_both", "density_vs_random") for m in ("fpr95", "auroc")
+        for suffix in ("", "_low", "_high", "_verdict")}
+    with pytest.raises(ValueError, match="unknown effects or claims"):
+        study.records(effects=("size",))
+
+
+def test_saturation_and_noise(study):
+    rows = study.saturation_rows()
+    assert [r["method"] for r in rows] == [ablations.NEGLABEL_DNM_SCORE, verdicts.DNM_CLAMPED,
+                                           verdicts.DNM_TIE_BROKEN]
+    assert rows[-1]["ID at the maximum (%)"] <= rows[1]["ID at the maximum (%)"]  # ties broken
+    noise = study.noise()
+    assert noise["fpr95"] > 0 and noise["auroc"] > 0
+
+
+def test_study_bad_input(bench):
+    with pytest.raises(ValueError, match="random_seeds must be distinct"):
+        ablations.factorial_study(bench, SMALL, random_seeds=(1, 1))
+    lone = ablations.factorial_study(bench, SMALL, random_seeds=(), num_resamples=50)
+    with pytest.raises(ValueError, match="no random-negative seeds"):
+        lone.value(ablations.RANDOM_MEAN, "fpr95")
+
+
+def test_redraws_give_the_spread_of_each_effect(setup, bundle, study, tmp_path):
+    draws = [study.result, *ablations.redraws(AblationBench(bundle, setup, FeatureStore(tmp_path)), SIZES, [2, 3],
+                                              SMALL)]
+    rows = ablations.redraw_effects(draws)
+    per_draw = [ablations.point_effects(result)["negatives"]["fpr95"] for result in draws]
+    negatives = next(r for r in rows if r["name"] == "negatives")
+    assert negatives["draws"] == 3 and negatives["fpr95_sd"] == pytest.approx(np.std(per_draw, ddof=1))
+    assert len(set(per_draw)) > 1  # fresh images
+    assert ablations.redraw_records(rows)["effect_negatives_fpr95_draw_sd"] == negatives["fpr95_sd"]
+    with pytest.raises(ValueError, match="at least 2 draws"):
+        ablations.redraw_effects(draws[:1])
+    with pytest.raises(ValueError, match="only the offline world can draw new images"):
+        ablations.redraws(AblationBench(bundle), SIZES, [2])
+
+
+# ---------------------------------------------------------------- the OOD sets' own names
+
+def fake_wordnet(senses):
+    """An object with nltk's ``reader.synsets(lemma, pos=...)`` answering from ``senses[(lemma, pos)]``."""
+    def synsets(lemma, pos):
+        return [SimpleNamespace(name=lambda s=s: s) for s in senses.get((lemma, pos), ())]
+    return SimpleNamespace(reader=SimpleNamespace(synsets=synsets))
+
+
+def test_ood_name_filter_removes_names_and_words_sharing_their_synsets():
+    words = ["canal", "badlands", "conduit", "stripy", "bamboo forest", "teapot", "zebra"]
+    synsets = ["canal.n.03", "badlands.n.01", "duct.n.01", "striped.a.01", "bamboo_forest.n.01", "teapot.n.01",
+               "zebra.n.01"]
+    corpus = make_corpus("c", words, ["noun"] * 3 + ["adj"] + ["noun"] * 3, synsets)
+    wordnet = fake_wordnet({("canal", "n"): ["canal.n.03", "duct.n.01"], ("woven", "a"): ["striped.a.01"]})
+    result = ablations.ood_name_filter(corpus, ["sun", "textures"], wordnet=wordnet)
+    # 'canal' comes from SUN's "canal (natural)", 'badlands' and 'bamboo forest' are SUN names; 'conduit' and
+    # 'stripy' share a synset with a name ('canal', and here the DTD class 'woven').
+    assert result.removed == {"name": ("canal", "badlands", "bamboo forest"), "synonym": ("conduit", "stripy")}
+    assert [corpus.words[i] for i in result.rows] == ["teapot", "zebra"]
+    without_synsets = make_corpus("d", ["canal", "conduit"], ["noun"] * 2, ["", ""])
+    assert ablations.ood_name_filter(without_synsets, ["sun"]).removed["name"] == ("canal",)
+    with pytest.raises(ValueError, match="ood_sets is empty"):
+        ablations.ood_name_filter(corpus, [])
+
+
+def test_filtered_bench_drops_the_words_and_keeps_the_images(bundle, bench):
+    keep = np.ones(len(bundle.text.corpus), dtype=bool)
+    dropped = bench.negatives("density", SMALL)[:5]
+    keep[dropped] = False
+    words = bundle.text.corpus.words
+    kept = FilterResult("test", keep, {"name": tuple(words[i] for i in sorted(dropped))})
+    assert ablations.leak_counts(bench, kept, SMALL) == {
+        "density": 5, "neglabel": int(np.isin(bench.negatives("neglabel", SMALL), dropped).sum())}
+    smaller = ablations.filtered_bench(bench, kept)
+    assert len(smaller.bundle.text.corpus) == len(words) - 5
+    assert not {words[i] for i in dropped} & {smaller.bundle.text.corpus.words[i]
+                                              for i in smaller.negatives("density", SMALL)}
+    assert smaller.bundle.images[bundle.id_set] is bundle.images[bundle.id_set]
+    assert ablations.named_ood_sets(bundle) == ("sun", "textures")
 
 
 # ---------------------------------------------------------------- sweeps and sensitivity
 
 def test_sweep_rows_and_sensitivity(bench):
-    taus = bench_rows = ablations.sweep(bench, "tau_neg", [0.2, 0.5, 1.0], base=SMALL)
+    taus = ablations.sweep(bench, "tau_neg", [0.2, 0.5, 1.0], base=SMALL)
     assert [(r["knob"], r["value"], r["default"]) for r in taus] == [
         ("tau_neg", 0.2, False), ("tau_neg", 0.5, True), ("tau_neg", 1.0, False)]
+    assert {r["world"] for r in taus} == {bench.label}
     groups = ablations.sweep(bench, "num_groups", [1, 5], base=SMALL)
-    table = ablations.sensitivity({"tau_neg": bench_rows, "num_groups": groups})
-    ranges = {row["knob"]: row["fpr95_range"] for row in table}
+    table = ablations.sensitivity({"tau_neg": taus, "num_groups": groups}, bench.label)
     fpr = [r["fpr95"] for r in taus]
-    assert ranges["tau_neg"] == pytest.approx(max(fpr) - min(fpr))
-    assert table[0]["fpr95_range"] >= table[1]["fpr95_range"]
     tau_row = next(row for row in table if row["knob"] == "tau_neg")
+    assert tau_row["fpr95_range"] == pytest.approx(max(fpr) - min(fpr))
     assert tau_row["fpr95_default"] == taus[1]["fpr95"] and tau_row["fpr95_best"] == min(fpr)
+    assert table[0]["fpr95_range"] >= table[1]["fpr95_range"]
 
 
 def test_side_by_side(bench):
@@ -237,7 +389,6 @@ def test_side_by_side(bench):
     neglabel = ablations.sweep(bench, "num_groups", [1, 5], base=SMALL, negatives="neglabel", score="neglabel")
     rows = ablations.side_by_side(dnm, neglabel)
     assert [r["neglabel_fpr95"] for r in rows] == [r["fpr95"] for r in neglabel]
-    assert [r["fpr95"] for r in rows] == [r["fpr95"] for r in dnm]
     with pytest.raises(ValueError, match="same values"):
         ablations.side_by_side(dnm, neglabel[::-1])
 
@@ -250,7 +401,7 @@ def test_sweep_bad_input(bench):
     with pytest.raises(ValueError, match="tau_neg"):
         ablations.sweep(bench, "tau_neg", [1.5], base=SMALL)
     with pytest.raises(ValueError, match="has no rows"):
-        ablations.sensitivity({"k": []})
+        ablations.sensitivity({"k": []}, "x")
 
 
 # ---------------------------------------------------------------- other corpora
@@ -263,35 +414,28 @@ def test_corpus_features_reuse_known_rows_and_encode_the_rest(setup, tmp_path):
     features = ablations.corpus_features(local, other, store=FeatureStore(tmp_path))
     np.testing.assert_array_equal(features[0], setup.text["corpus_features"][0])
     assert sorted(encoder.texts) == ["This is a w1 photo", "the nice zebra"]
-    direct = encoder.encode_texts(["the nice zebra"]).numpy()[0]
-    np.testing.assert_allclose(features[2], direct, atol=1e-6)
+    np.testing.assert_allclose(features[2], encoder.encode_texts(["the nice zebra"]).numpy()[0], atol=1e-6)
     again = ablations.corpus_features(local, other, store=FeatureStore(tmp_path))
     assert len(encoder.texts) == 3  # the two encoded above, plus the direct check: the rest came from the store
     np.testing.assert_array_equal(features, again)
 
 
-def test_corpus_features_reuse_references(setup, tmp_path):
-    encoder = HashEncoder()
-    local = OfflineSetup(encoder, setup.world, setup.text, setup.corpus, None)
-    big = make_corpus("big", ["w0", "zebra", "yak"], ["noun"] * 3)
-    big_setup = OfflineSetup(encoder, setup.world, {**setup.text, "corpus_features": ablations.corpus_features(
-        local, big, store=FeatureStore(tmp_path))}, big, None)
-    assert sorted(encoder.texts) == ["the nice yak", "the nice zebra"]
-    small = make_corpus("small", ["zebra", "w3"], ["noun"] * 2)
-    features = ablations.corpus_features(local, small, references=[big_setup], store=FeatureStore(tmp_path))
-    assert len(encoder.texts) == 2  # both words were known
-    np.testing.assert_array_equal(features, np.stack([big_setup.text["corpus_features"][1],
-                                                      setup.text["corpus_features"][3]]))
-
-
-def test_corpus_rows_compare_both_methods_on_each_corpus(setup, bench):
+def test_corpus_rows_compare_both_methods_on_each_corpus(setup, bundle, tmp_path):
+    store = FeatureStore(tmp_path)
+    bench = AblationBench(bundle, setup, store)
     other = make_corpus("other", [f"v{i}" for i in range(150)], ["noun"] * 120 + ["adj"] * 30)
-    rows = ablations.corpus_rows(bench, {"fake": setup.corpus, "other": other}, knobs=SMALL)
-    assert [(r["corpus"], r["method"]) for r in rows] == [("fake", "NegLabel"), ("fake", "DNM"), ("other", "NegLabel"),
-                                                         ("other", "DNM")]
+    rows = ablations.corpus_rows(bench, {"fake": setup.corpus, "other": other}, settings=SMALL, store=store)
+    assert [(r["corpus"], r["method"]) for r in rows] == [("fake", "NegLabel"), ("fake", "DNM"),
+                                                         ("other", "NegLabel"), ("other", "DNM")]
     assert rows[3]["num_negatives"] == int(0.23 * 120) + int(0.13 * 30)
     assert rows[2]["num_negatives"] == int(0.15 * 120) + int(0.15 * 30)  # NegLabel's mining on the new corpus
-    assert rows[0]["fpr95"] == bench.evaluate(SMALL, negatives="neglabel", score="neglabel")["fpr95"]
+    assert rows[0]["fpr95"] == bench.point(SMALL, negatives="neglabel", score="neglabel")["fpr95"]
+    records = ablations.corpus_records([{**r, "corpus": "common words (9)" if r["corpus"] == "other" else "fake"}
+                                        for r in rows])
+    assert records["num_corpora"] == 2 and records["common_dnm_fpr95"] == rows[3]["fpr95"]
+    assert records["reported_common_dnm_auroc"] == 90.34 and records["reported_common_neglabel_auroc"] == 89.29
+    with pytest.raises(ValueError, match="needs the bench's OfflineSetup"):
+        ablations.corpus_rows(AblationBench(bundle), {"other": other})
 
 
 def test_ablation_corpora_bad_input():
@@ -301,20 +445,75 @@ def test_ablation_corpora_bad_input():
         ablations.ablation_corpora(())
 
 
-# ---------------------------------------------------------------- figures
+# ---------------------------------------------------------------- the page's words
 
-def test_figures_say_simulated(bench):
-    rows = factorial_rows({0: {(n, s): 20.0 + i for i, (n, s) in enumerate(
-        [(n, s) for n in ablations.NEGATIVES for s in ablations.SCORES])}})
+def verdict_records(codes):
+    """Records whose contrasts all have value -1 and interval (-2, 0), with the given verdict codes."""
+    records = {"effect_score_on_neglabel_fpr95": -1.0, "effect_score_on_density_fpr95": -1.0,
+               "saturated_id_density": 50.0, "saturated_ood_density": 5.0, "saturated_id_neglabel": 60.0,
+               "saturated_ood_neglabel": 6.0}
+    stems = [*(f"effect_{n}" for n in ablations.EFFECTS), *ablations.CLAIMS]
+    for stem in stems:
+        for metric in ("fpr95", "auroc"):
+            records.update({f"{stem}_{metric}": -1.0, f"{stem}_{metric}_low": -2.0, f"{stem}_{metric}_high": 0.0,
+                            f"{stem}_{metric}_verdict": codes.get((stem, metric), 0)})
+    return records
+
+
+@pytest.mark.parametrize(("codes", "phrase"), [
+    ({}, "DNM's density negatives are no better than random words"),
+    ({("density_vs_random", "fpr95"): 1, ("density_vs_random", "auroc"): 1}, "DNM's density negatives beat random"),
+    ({("density_vs_random", "auroc"): 1}, "DNM's density negatives beat (by AUROC only) random"),
+    ({("density_vs_random", "fpr95"): -1, ("density_vs_random", "auroc"): -1}, "are worse than random words"),
+    ({("density_vs_random", "fpr95"): -1, ("density_vs_random", "auroc"): 1}, "are mixed against random words"),
+])
+def test_findings_follow_the_verdicts(codes, phrase):
+    text = ablations.findings(verdict_records(codes), "real: tiny (random weights)")
+    assert phrase in text and "FPR95 -1.00 [-2.00, +0.00]" in text
+    assert "simulated" not in text and "Without the OOD" not in text and "corpora" not in text
+
+
+def test_findings_add_the_optional_sections_only_when_recorded():
+    records = verdict_records({("official_vs_tau_one", "fpr95"): -1})
+    assert "the official arithmetic hurts (by FPR95 only)" in ablations.findings(records, "x")
+    records.update({"leak_removed": 12, "leak_in_density": 3, "leak_in_neglabel": 0, "draws": 3,
+                    "effect_negatives_fpr95_draw_sd": 1.5, "effect_score_fpr95_draw_sd": 0.5, "num_corpora": 4,
+                    "corpus_fpr95_range": 9.0, "corpus_neglabel_fpr95_range": 7.0, "common_dnm_auroc": 88.0,
+                    "common_neglabel_auroc": 89.0, "reported_common_dnm_auroc": 90.34,
+                    "reported_common_neglabel_auroc": 89.29})
+    records.update({k.replace("density_vs_random", "noleak_density_vs_random"): v for k, v in records.items()
+                    if k.startswith("density_vs_random")})
+    records.update({k.replace("effect_both", "noleak_effect_both"): v for k, v in records.items()
+                    if k.startswith("effect_both")})
+    text = ablations.findings(records, "x")
+    assert "(12 corpus words; DNM's selection held 3 of them" in text
+    assert "Over 3 draws" in text and "90.34 and 89.29 reported (CLIP ViT-B/16)" in text
+
+
+def test_features_note_comes_from_the_provenance(bundle):
+    simulated = ablations.features_note(bundle)
+    assert bundle.label in simulated and "not CLIP numbers" in simulated
+    from dataclasses import replace
+
+    real = replace(bundle, provenance=replace(bundle.provenance, world="real", model="tiny",
+                                              pretrained="random weights"), _cache={})
+    note = ablations.features_note(real)
+    assert "real: tiny (random weights)" in note and "random weights" in note and "simulated" not in note
+
+
+# ---------------------------------------------------------------- figures and tables
+
+def test_figures_are_titled_with_the_features_label(bench, study):
     sweep = ablations.sweep(bench, "num_groups", [1, 5], base=SMALL)
-    table = ablations.sensitivity({"num_groups": sweep})
-    corpus = [{"corpus": "a", "method": m, "fpr95": 20.0, "auroc": 90.0} for m in ("NegLabel", "DNM")]
-    figures = [ablations.plot_factorial(ablations.factorial_table(rows)),
+    table = ablations.sensitivity({"num_groups": sweep}, bench.label)
+    corpus = [{"world": bench.label, "corpus": "a", "method": m, "fpr95": 20.0, "auroc": 90.0}
+              for m in ("NegLabel", "DNM")]
+    figures = [ablations.plot_factorial(study.cell_rows()),
                ablations.plot_sweep(sweep, reference={"fpr95": 30.0, "auroc": 80.0}),
                ablations.plot_sweep(sweep, x="num_negatives", reference=sweep), ablations.plot_corpora(corpus),
                ablations.plot_sensitivity(table, noise={"fpr95": 1.0, "auroc": 0.2})]
     for figure in figures:
-        assert isinstance(figure, Figure) and "simulated" in figure._suptitle.get_text()
+        assert isinstance(figure, Figure) and bench.label in figure._suptitle.get_text()
     with pytest.raises(ValueError, match="rows is empty"):
         ablations.plot_sweep([])
 
@@ -324,3 +523,8 @@ def test_markdown_table_rounds_metrics_but_not_knob_values():
     assert "0.003" in table and "12.35" in table and "12.3456" not in table
     with pytest.raises(ValueError, match="columns \\['auroc'\\] are missing"):
         ablations.markdown_table([{"value": 1}], ["value", "auroc"])
+
+
+def test_an_evaluation_without_plain_methods_still_carries_the_label(bench):
+    result = bench.evaluation({"dd": ("density", "dnm")}, Settings(k=10, num_groups=5, sigma=0.01))
+    assert isinstance(result, Evaluation) and result.label == bench.label and result.methods == ("dd",)

@@ -1,32 +1,36 @@
-"""Ablations of DNM in the offline world: which of its two changes does the work, and which knobs matter.
+"""Ablations of DNM (chapter 04): which of its two changes does the work, against which controls, and which knobs
+matter, on any feature bundle.
 
-DNM (Peng et al., KDD 2026) changes two things of NegLabel (Jiang et al., ICLR 2024) at once: WHICH negatives
-are used (density selection instead of NegLabel's percentile mining) and HOW the score is squashed (the
-debiased partition function instead of NegLabel's). This module separates them and varies one knob at a time:
+DNM (Peng et al., KDD 2026) changes two things of NegLabel (Jiang et al., ICLR 2024) at once: WHICH negatives are
+used (density selection instead of NegLabel's percentile mining) and HOW the score is squashed (the debiased
+partition function instead of NegLabel's). This module separates them, on the images and text side of one
+:class:`debiasood.data.bundle.FeatureBundle` (the offline world's or a real CLIP extraction's alike):
 
-- :class:`Knobs`: every knob of the DNM pipeline, at the official ViT-B/16 defaults
-  (method reference: Official settings).
-- :class:`AblationBench`: one draw of simulated images plus the text side; :meth:`AblationBench.evaluate`
-  mines the negatives a :class:`Knobs` asks for and returns the average FPR95 / AUROC over the OOD sets.
-- :func:`factorial` and :func:`factorial_effects`: the 2 x 2 design (negatives x score) over seeds, its
-  two main effects and the interaction.
-- :func:`sweep` and :func:`sensitivity`: one-at-a-time sweeps around the defaults, and how far each moves the
-  metrics.
-- :func:`corpus_setup`: the same world with another label corpus (a WordNet preset or common words),
-  embedding only the words the current corpus lacks.
-- ``plot_*``: the figures (matplotlib Figures not registered with pyplot).
+- :class:`AblationBench`: the bundle, its density rankings computed once (stored in the feature store for the
+  offline world), and memoised evaluations through the one evaluation layer
+  (:func:`debiasood.core.evaluation.evaluate`) for any :class:`debiasood.core.evaluation.Settings`.
+- :func:`factorial_study`: the 2 x 2 design (negatives x score) beside the controls of
+  :func:`debiasood.book.verdicts.control_suite` (random negatives of DNM's size and part-of-speech split,
+  NegLabel's rule at DNM's size, tau = 1 on DNM's negatives, the official arithmetic, ties broken), with
+  paired bootstrap intervals on every effect and claim (:class:`FactorialStudy`).
+- :func:`ood_name_filter`: the corpus without the OOD sets' concept names and their WordNet synonyms (the
+  leakage check of the 2 x 2 design).
+- :func:`sweep` and :func:`sensitivity`: one-at-a-time sweeps around the official settings, and how far each
+  moves the metrics.
+- :func:`corpus_setup` / :func:`corpus_rows`: the offline world with another label corpus (it needs the world's
+  text encoder).
+- :func:`findings`: the page's conclusions as sentences chosen by the recorded verdicts, never typed by hand.
+- ``plot_*``: the figures (matplotlib Figures not registered with pyplot), titled with the features' label.
 
-The scores come from :mod:`debiasood.core.scores` and the negatives from :mod:`debiasood.core.mining` /
-:func:`debiasood.world.offline.density_negatives`; nothing here re-implements them. Every number this module
-produces is SIMULATED (:mod:`debiasood.world.simulated`): every row carries ``world = "simulated"`` and every figure
-says so. None of it is a CLIP number.
+Formulas: the book's method reference (``method-dnm-score``, ``method-density``, ``method-official-settings``).
+Every row carries the bundle's provenance label (``"simulated: ... world"`` or ``"real: <model> (<weights>)"``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,75 +38,71 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
-from debiasood.core.checks import check_fraction, check_int, check_positive
-from debiasood.core.metrics import average_metrics, ood_metrics
-from debiasood.core.mining import ADJECTIVE, DNM_QUOTAS, NOUN, neglabel_mining
-from debiasood.core.partition import partition_negatives
-from debiasood.core.scores import (
-    DEFAULT_NUM_GROUPS,
-    DEFAULT_TAU_NEG,
-    DEFAULT_TEMPERATURE,
-    dnm_coefficient,
-    dnm_score,
-    neglabel_score,
-    perturbed_positives,
-)
+from debiasood.book import verdicts
+from debiasood.core.checks import check_int
+from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
+from debiasood.core.metrics import bootstrap_replicates, percentile_interval
+from debiasood.core.mining import ADJECTIVE, NOUN, density_statistics, neglabel_mining, select_densest
+from debiasood.core.scores import dnm_coefficient, dnm_score, perturbed_positives
+from debiasood.data import reported
+from debiasood.data.bundle import FeatureBundle
+from debiasood.data.corpora import LabelCorpus
+from debiasood.data.filters import FilterResult
 
 NEGATIVES = ("neglabel", "density")
-"""Negative-label rules: NegLabel's percentile mining, DNM's density selection."""
+"""Negative-label rules of the 2 x 2 design: NegLabel's percentile mining, DNM's density selection."""
 SCORES = ("neglabel", "dnm")
-"""Score functions: NegLabel's grouped score, DNM's debiased score (clamped, the project default)."""
+"""Scores of the 2 x 2 design: NegLabel's grouped score, DNM's debiased score (clamped, the project default)."""
 
-_DEFAULT_QUOTAS, _DEFAULT_K = DNM_QUOTAS["ViT-B/16"]
+NEGLABEL_DNM_SCORE = "NegLabel's negatives, DNM's score (clamped)"
+RANDOM_MEAN = "random negatives, DNM's size (mean over seeds)"
 
+#: The four cells of the 2 x 2 design, by (negatives, score): method names of the control suite.
+CELLS: dict[tuple[str, str], str] = {
+    ("neglabel", "neglabel"): verdicts.NEGLABEL,
+    ("neglabel", "dnm"): NEGLABEL_DNM_SCORE,
+    ("density", "neglabel"): verdicts.DENSITY_NEGLABEL_SCORE,
+    ("density", "dnm"): verdicts.DNM_CLAMPED,
+}
 
-@dataclass(frozen=True)
-class Knobs:
-    """Every knob of the DNM pipeline; the defaults are the official ViT-B/16 settings.
+_NN, _ND, _DN, _DD = (CELLS[c] for c in (("neglabel", "neglabel"), ("neglabel", "dnm"), ("density", "neglabel"),
+                                          ("density", "dnm")))
+#: Effects of the 2 x 2 design as contrasts (weights) of the cells' metrics, y(negatives, score):
+#: main effects average the two simple effects; the interaction is their difference.
+EFFECTS: dict[str, dict[str, float]] = {
+    "negatives": {_DN: 0.5, _NN: -0.5, _DD: 0.5, _ND: -0.5},
+    "score": {_ND: 0.5, _NN: -0.5, _DD: 0.5, _DN: -0.5},
+    "interaction": {_DD: 1.0, _DN: -1.0, _ND: -1.0, _NN: 1.0},
+    "both": {_DD: 1.0, _NN: -1.0},
+    "score_on_neglabel": {_ND: 1.0, _NN: -1.0},
+    "score_on_density": {_DD: 1.0, _DN: -1.0},
+}
+EFFECT_LABELS = {
+    "negatives": "negatives (main effect)", "score": "score (main effect)", "interaction": "interaction",
+    "both": "both changes (DNM - NegLabel)", "score_on_neglabel": "score, on NegLabel's negatives",
+    "score_on_density": "score, on density negatives",
+}
 
-    - ``tau_neg``: assumed share of true negatives among the mined labels (official ``tau_ood``);
-    - ``num_groups`` (G) and ``temperature`` (T) of the grouped score;
-    - ``k``: neighbours of the density selection; ``noun_quota`` / ``adj_quota``: share of each part of speech
-      kept (0 keeps none of that part); ``label_scale`` multiplies both quotas (each capped at 1), which
-      scales the number M of mined labels (the issue's L);
-    - ``sigma`` and ``num_positive_samples`` (n): DNM's positive samples, each ID label embedding perturbed
-      as normalise(z + sigma * eps), n times (:func:`debiasood.core.scores.perturbed_positives`); ``sigma = 0``
-      means the ID label embeddings themselves (the official code).
-    """
+#: The claims the page checks, as (A, B): A - B with a paired interval. ``RANDOM_MEAN`` is the mean over the
+#: random-negative seeds (each seed is also shown on its own).
+CLAIMS: dict[str, tuple[str, str]] = {
+    "density_vs_random": (verdicts.DENSITY_NEGLABEL_SCORE, RANDOM_MEAN),
+    "neglabel_rule_vs_random": (verdicts.NEGLABEL_AT_DNM_SIZE, RANDOM_MEAN),
+    "neglabel_vs_rule_at_size": (verdicts.NEGLABEL, verdicts.NEGLABEL_AT_DNM_SIZE),
+    "clamped_vs_tau_one": (verdicts.DNM_CLAMPED, verdicts.DENSITY_NEGLABEL_SCORE),
+    "official_vs_tau_one": (verdicts.DNM_OFFICIAL, verdicts.DENSITY_NEGLABEL_SCORE),
+    "tie_broken_vs_clamped": (verdicts.DNM_TIE_BROKEN, verdicts.DNM_CLAMPED),
+}
 
-    tau_neg: float = DEFAULT_TAU_NEG
-    num_groups: int = DEFAULT_NUM_GROUPS
-    temperature: float = DEFAULT_TEMPERATURE
-    k: int = _DEFAULT_K
-    noun_quota: float = _DEFAULT_QUOTAS[NOUN]
-    adj_quota: float = _DEFAULT_QUOTAS[ADJECTIVE]
-    label_scale: float = 1.0
-    sigma: float = 0.0
-    num_positive_samples: int = 1
-
-    def __post_init__(self) -> None:
-        check_fraction("tau_neg", self.tau_neg)
-        check_int("num_groups", self.num_groups)
-        check_positive("temperature", self.temperature)
-        check_int("k", self.k)
-        for name in ("noun_quota", "adj_quota"):
-            check_fraction(name, getattr(self, name), low_open=False)
-        if self.noun_quota == 0 and self.adj_quota == 0:
-            raise ValueError("noun_quota and adj_quota are both 0: no label would be mined")
-        check_positive("label_scale", self.label_scale)
-        if not (isinstance(self.sigma, int | float) and math.isfinite(self.sigma) and self.sigma >= 0):
-            raise ValueError(f"sigma must be a finite number >= 0, got {self.sigma!r}")
-        check_int("num_positive_samples", self.num_positive_samples)
-
-    def quotas(self) -> dict[str, float]:
-        """The density selection's quotas: each default quota times ``label_scale``, capped at 1; 0 drops a part."""
-        scaled = {NOUN: self.noun_quota * self.label_scale, ADJECTIVE: self.adj_quota * self.label_scale}
-        return {part: min(1.0, share) for part, share in scaled.items() if share > 0}
+#: A verdict as a number, for the recorded values: +1 A better, 0 no difference, -1 B better.
+VERDICT_CODES = {"A better": 1, "no difference": 0, "B better": -1}
+METRICS = ("fpr95", "auroc")
 
 
-KNOB_NAMES = tuple(f.name for f in dataclasses.fields(Knobs))
+# ---------------------------------------------------------------- knobs and grids
 
-#: One-at-a-time grids around the defaults (each includes the default value).
+#: One-at-a-time grids around the official ViT-B/16 settings (each includes the default value); every knob is
+#: a field of :class:`debiasood.core.evaluation.Settings`.
 GRIDS: dict[str, tuple[float, ...]] = {
     "tau_neg": (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0),
     "num_groups": (1, 10, 100, 1000),
@@ -114,6 +114,7 @@ GRIDS: dict[str, tuple[float, ...]] = {
     "sigma": (0.0, 0.003, 0.01, 0.03, 0.1),
     "num_positive_samples": (1, 2, 4),
 }
+KNOB_NAMES = tuple(GRIDS)
 
 #: Axis labels of the knobs, and which are swept on a log scale.
 KNOB_LABELS: dict[str, str] = {
@@ -128,15 +129,19 @@ KNOB_LABELS: dict[str, str] = {
     "num_positive_samples": "positive samples per ID label n",
 }
 _LOG_KNOBS = {"num_groups", "temperature", "k", "label_scale", "num_positive_samples"}
+# Knobs that only the density selection reads, and knobs that only DNM's score reads.
+_DENSITY_KNOBS = ("k", "noun_quota", "adj_quota", "label_scale", "density_form")
+_DNM_KNOBS = ("tau_neg", "sigma", "num_positive_samples")
 
 
 def grid(knob: str, *, coarse: bool = False, upper: float | None = None) -> tuple[float, ...]:
     """The sweep grid of ``knob``; ``coarse`` keeps every other point, the ends and the default (quick SMOKE
-    runs); ``upper`` drops the values above it (e.g. more groups than a small corpus has mined labels)."""
+    runs); ``upper`` drops the values above it (e.g. more groups than the mined labels, or a k as large as a
+    small corpus)."""
     _check_knob(knob)
     values = GRIDS[knob]
     if coarse:
-        default = getattr(Knobs(), knob)
+        default = getattr(Settings(), knob)
         values = tuple(v for i, v in enumerate(values) if i % 2 == 0 or v == default or i == len(values) - 1)
     if upper is not None:
         values = tuple(v for v in values if v <= upper)
@@ -147,7 +152,7 @@ def grid(knob: str, *, coarse: bool = False, upper: float | None = None) -> tupl
 
 def _check_knob(knob: str) -> None:
     if knob not in KNOB_NAMES:
-        raise ValueError(f"knob {knob!r} is not a Knobs field; choose from {', '.join(KNOB_NAMES)}")
+        raise ValueError(f"knob {knob!r} has no sweep grid; choose from {', '.join(KNOB_NAMES)}")
 
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
@@ -155,212 +160,465 @@ def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
         raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
+# ---------------------------------------------------------------- the bench: one bundle, cached rankings
+
+def with_corpus(bundle: FeatureBundle, corpus: LabelCorpus, corpus_features: np.ndarray) -> FeatureBundle:
+    """``bundle`` with another candidate corpus (its features in the bundle's space), the same images and ID
+    text. CSP's pool is dropped (it was built from the old corpus), and so are fixed selections."""
+    text = dataclasses.replace(bundle.text, corpus=corpus, corpus_features=np.asarray(corpus_features),
+                               csp_pool=None, csp_features=None, id_csp=None, fixed_negatives=None)
+    # A fresh _cache: the bundle's memo of density statistics belongs to the old corpus.
+    return dataclasses.replace(bundle, text=text, _cache={})
+
+
 @dataclass
 class AblationBench:
-    """One draw of simulated images and the text side of an :class:`debiasood.world.offline.OfflineSetup`.
+    """One bundle, its density rankings and memoised evaluations: every number of the chapter comes from here.
 
-    ``id_images`` and ``ood_images`` are world image features (already padded); ``seed`` seeds the draw, the
-    partition of the negatives into groups and the positives' noise. Evaluations are memoised per (corpus,
-    knobs, negatives, score), so sweeps that share the default point score it once.
+    ``setup`` (optional) is the :class:`debiasood.world.offline.OfflineSetup` behind a simulated bundle: with it
+    the density rankings come from the feature store (one exact kNN search per corpus and k, ever), without it
+    they are computed once per bench (:func:`debiasood.core.mining.density_statistics`, one search for all the
+    k asked together). Evaluations are memoised per (settings, negatives, score), so sweeps that share the
+    default point score it once.
     """
 
-    setup: Any
-    id_images: np.ndarray
-    ood_images: dict[str, np.ndarray]
-    seed: int = 0
+    bundle: FeatureBundle
+    setup: Any = None
     store: Any = None
+    _rankings: dict = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def draw(cls, setup: Any, sizes: Mapping[str, int], *, seed: int = 0, store: Any = None) -> AblationBench:
-        """Draw ``sizes[name]`` images of the ID set and of every OOD set the world has (and ``sizes`` names)."""
-        world = setup.world
-        check_int("seed", seed, minimum=0)
-        ood_sets = [name for name in world.sets if name != world.id_set]
-        missing = [name for name in (world.id_set, *ood_sets) if name not in sizes]
+    def __post_init__(self) -> None:
+        if not isinstance(self.bundle, FeatureBundle):
+            raise TypeError(f"bundle must be a FeatureBundle, got {type(self.bundle).__name__}")
+        if self.setup is not None and self.setup.corpus.fingerprint != self.bundle.text.corpus.fingerprint:
+            raise ValueError("setup's corpus is not the bundle's corpus: its stored density rankings would select "
+                             "other words; pass the setup the bundle was drawn from, or none")
+
+    @property
+    def label(self) -> str:
+        return self.bundle.label
+
+    def rankings(self, ks: Sequence[int], form: str = "paper") -> dict[int, np.ndarray]:
+        """DNM's full density ranking of the corpus for each k: corpus rows, best first, nouns then adjectives."""
+        missing = sorted({int(k) for k in ks} - {k for (k, f) in self._rankings if f == form})
         if missing:
-            raise ValueError(f"sizes has no entry for {missing}; give one per set of the world {list(world.sets)}")
-        images = {name: world.images(name, sizes[name], seed=seed).features for name in (world.id_set, *ood_sets)}
-        return cls(setup, images.pop(world.id_set), images, seed, store)
+            if self.setup is not None:
+                from debiasood.world.offline import density_rankings
 
-    def with_setup(self, setup: Any) -> AblationBench:
-        """The same images with another text side (e.g. :func:`corpus_setup`); the memo is not shared."""
-        if setup.world is not self.setup.world:
-            raise ValueError("setup must share this bench's world: the images were drawn from it")
-        return AblationBench(setup, self.id_images, self.ood_images, self.seed, self.store)
+                found = density_rankings(self.setup, missing, form=form, store=self.store)
+            else:
+                text = self.bundle.text
+                statistics = density_statistics(text.corpus_features, missing, form=form)
+                found = {k: select_densest(statistics[k], text.corpus.parts_of_speech,
+                                           quotas={NOUN: 1.0, ADJECTIVE: 1.0}, form=form).indices for k in missing}
+            self._rankings.update({(k, form): np.asarray(found[k], dtype=np.int64) for k in missing})
+        return {int(k): self._rankings[(int(k), form)] for k in ks}
 
-    def negative_features(self, negatives: str, knobs: Knobs) -> np.ndarray:
-        """Text features (unpadded) of the mined labels: NegLabel's selection, or DNM's density selection."""
-        from debiasood.world.offline import density_negatives
+    def density_rows(self, settings: Settings) -> np.ndarray:
+        """DNM's density selection under ``settings`` (k, quotas, label_scale, form): exactly the rows
+        :func:`debiasood.core.mining.select_densest` keeps (``int(quota * n_part)`` of each part, nouns first),
+        read off the cached ranking."""
+        ranking = self.rankings([settings.k], settings.density_form)[settings.k]
+        pos = np.asarray(self.bundle.text.corpus.parts_of_speech)
+        quotas = settings.density_quotas()
+        chosen = [ranking[pos[ranking] == part][: int((pos == part).sum() * quotas[part])]
+                  for part in (NOUN, ADJECTIVE) if part in quotas]
+        return np.concatenate(chosen).astype(np.int64)
 
-        _check_choice("negatives", negatives, NEGATIVES)
-        if negatives == "neglabel":
-            return np.asarray(self.setup.text["negatives"])
-        rows = density_negatives(self.setup, k=knobs.k, quotas=knobs.quotas(), store=self.store)
-        return np.asarray(self.setup.text["corpus_features"])[rows]
+    def negatives(self, rule: str, settings: Settings | None = None) -> np.ndarray:
+        """Corpus rows of the negatives of ``rule`` ("neglabel" or "density") under ``settings``."""
+        settings = Settings() if settings is None else settings
+        _check_choice("negatives", rule, NEGATIVES)
+        if rule == "density":
+            return self.density_rows(settings)
+        return self.bundle.negatives("neglabel", settings)
 
-    def _scorer(self, knobs: Knobs, negative_features: np.ndarray, score: str) -> Callable:
-        """images -> scores for the given knobs, with ONE partition for ID and every OOD set."""
-        world = self.setup.world
-        neg = world.text(negative_features)
-        groups = partition_negatives(len(neg), knobs.num_groups, self.seed)
-        id_text = world.text(self.setup.text["id_neglabel"])
-        if score == "neglabel":
-            return lambda images: neglabel_score(images, id_text, neg, temperature=knobs.temperature, groups=groups)
-        positives = None
-        if knobs.sigma > 0:
-            positives = world.text(perturbed_positives(np.asarray(self.setup.text["id_neglabel"]), sigma=knobs.sigma,
-                                                       num_samples=knobs.num_positive_samples, seed=self.seed))
-        return lambda images: dnm_score(images, id_text, neg, tau_neg=knobs.tau_neg, temperature=knobs.temperature,
-                                        groups=groups, positives=positives)
+    def negative_features(self, rule: str, settings: Settings | None = None) -> np.ndarray:
+        return np.asarray(self.bundle.text.corpus_features)[self.negatives(rule, settings)]
 
-    def evaluate(self, knobs: Knobs | None = None, *, negatives: str = "density", score: str = "dnm") -> dict:
-        """Average FPR95 and AUROC over the OOD sets (paper convention, percent), per-set FPR95, M and Q."""
-        knobs = Knobs() if knobs is None else knobs
+    def images(self) -> dict[str, np.ndarray]:
+        bundle = self.bundle
+        return {name: bundle.images[name].features for name in (bundle.id_set, *bundle.ood_sets)}
+
+    def evaluation(self, methods: Mapping[str, tuple[str, str]], settings: Settings | None = None) -> Evaluation:
+        """Score ``{name: (negatives rule, score)}`` on the bundle's images: one
+        :class:`debiasood.core.evaluation.Evaluation`. DNM's score with ``settings.sigma > 0`` uses the paper's
+        perturbed positives (:func:`debiasood.core.scores.perturbed_positives`, seeded by ``settings.seed``)."""
+        settings = Settings() if settings is None else settings
+        if not methods:
+            raise ValueError("methods is empty: pass {name: (negatives rule, score)}")
+        id_text = self.bundle.text.id_neglabel
+        plain, perturbed = {}, {}
+        for name, (rule, score) in methods.items():
+            _check_choice("score", score, SCORES)
+            features = self.negative_features(rule, settings)
+            if score == "dnm" and settings.sigma > 0:
+                perturbed[name] = features
+            else:
+                plain[name] = MethodInput(score, id_text, features)
+        images = self.images()
+        result = (evaluate(images, self.bundle.id_set, plain, settings=settings, label=self.label) if plain else
+                  Evaluation(self.bundle.id_set, self.bundle.ood_sets, label=self.label,
+                             convention=settings.convention))
+        if perturbed:
+            positives = perturbed_positives(np.asarray(id_text), sigma=settings.sigma,
+                                            num_samples=settings.num_positive_samples, seed=settings.seed)
+            stacked = np.concatenate(list(images.values()))
+            sizes = np.cumsum([len(x) for x in images.values()])[:-1]
+            for name, features in perturbed.items():
+                scores = np.asarray(dnm_score(stacked, id_text, features, tau_neg=settings.tau_neg,
+                                              temperature=settings.temperature,
+                                              groups=settings.groups(len(features)), positives=positives))
+                result.add(name, dict(zip(images, np.split(scores, sizes), strict=True)))
+        return result
+
+    def point(self, settings: Settings | None = None, *, negatives: str = "density", score: str = "dnm") -> dict:
+        """Average FPR95 and AUROC over the OOD sets (percent), per-set FPR95, M, Q and DNM's coefficient a."""
+        settings = Settings() if settings is None else settings
         _check_choice("negatives", negatives, NEGATIVES)
         _check_choice("score", score, SCORES)
+        default = Settings()
+        # Knobs a pipeline does not read share one memo entry (NegLabel's mining ignores k, NegLabel's score tau).
         if negatives == "neglabel":
-            # NegLabel's selection does not depend on the density knobs: share its memo entry.
-            knobs = dataclasses.replace(knobs, **{n: getattr(Knobs(), n) for n in
-                                                  ("k", "noun_quota", "adj_quota", "label_scale")})
+            settings = dataclasses.replace(settings, **{n: getattr(default, n) for n in _DENSITY_KNOBS})
         if score == "neglabel":
-            knobs = dataclasses.replace(knobs, **{n: getattr(Knobs(), n) for n in
-                                                  ("tau_neg", "sigma", "num_positive_samples")})
-        key = (self.setup.corpus.fingerprint, knobs, negatives, score)
+            settings = dataclasses.replace(settings, **{n: getattr(default, n) for n in _DNM_KNOBS})
+        key = (settings, negatives, score)
         if key not in self._memo:
-            features = self.negative_features(negatives, knobs)
-            scorer = self._scorer(knobs, features, score)
-            # One call over all images: the score's input checks and text stacking run once, not per set.
-            sets = [self.id_images, *self.ood_images.values()]
-            scores = np.split(np.asarray(scorer(np.concatenate(sets))), np.cumsum([len(x) for x in sets])[:-1])
-            per_set = {name: ood_metrics(scores[0], ood) for name, ood in zip(self.ood_images, scores[1:], strict=True)}
-            num_negatives = len(features)
-            average = average_metrics(per_set)
-            group_size = num_negatives // knobs.num_groups
+            result = self.evaluation({"point": (negatives, score)}, settings)
+            metrics = result.metrics("point")
+            num_negatives = len(self.negatives(negatives, settings))
+            group_size = num_negatives // settings.num_groups
             # The closed form's a (official positives); NegLabel's score is the case a = 1.
-            coefficient = (dnm_coefficient(len(self.setup.text["id_neglabel"]), group_size, knobs.tau_neg)
+            coefficient = (dnm_coefficient(len(self.bundle.text.id_names), group_size, settings.tau_neg)
                            if score == "dnm" else 1.0)
-            self._memo[key] = {"fpr95": average["fpr95"], "auroc": average["auroc"],
-                               **{f"fpr95_{name}": m["fpr95"] for name, m in per_set.items()},
+            self._memo[key] = {"fpr95": metrics["average"]["fpr95"], "auroc": metrics["average"]["auroc"],
+                               **{f"fpr95_{s}": metrics[s]["fpr95"] for s in result.ood_sets},
                                "num_negatives": num_negatives, "group_size": group_size, "coefficient": coefficient}
         return dict(self._memo[key])
 
 
-# ---------------------------------------------------------------- the 2 x 2 design
+# ---------------------------------------------------------------- the 2 x 2 design with its controls
 
-def factorial(benches: Sequence[AblationBench], *, knobs: Knobs | None = None) -> list[dict[str, Any]]:
-    """NegLabel's or DNM's negatives x NegLabel's or DNM's score, on each bench (one image draw per seed).
+@dataclass
+class FactorialStudy:
+    """The 2 x 2 cells and the controls scored on one bundle's images, with paired bootstrap intervals.
 
-    Each bench has its own images and partition seed. Rows: world, seed, negatives, score, and
-    :meth:`AblationBench.evaluate`'s metrics.
+    Every interval comes from :func:`debiasood.core.metrics.bootstrap_replicates` with ONE seed: the resamples
+    depend only on the seed and the set sizes, so every method is scored on the same resampled images in each
+    replicate and any contrast of methods (a difference, a main effect, an interaction) is paired. A - B of two
+    methods equals :meth:`debiasood.core.evaluation.Evaluation.paired`'s.
     """
-    if not benches:
-        raise ValueError("benches is empty: give at least one AblationBench (one per seed)")
-    seeds = [bench.seed for bench in benches]
+
+    result: Evaluation
+    settings: Settings
+    random_seeds: tuple[int, ...]
+    num_resamples: int = 1000
+    seed: int = 0
+    level: float = 0.95
+    _replicates: dict = field(default_factory=dict, repr=False)
+    _averages: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.result.label
+
+    def _weights(self, method: str) -> dict[str, float]:
+        if method == RANDOM_MEAN:
+            if not self.random_seeds:
+                raise ValueError("this study has no random-negative seeds, so no mean over them")
+            return {verdicts.random_label(s): 1 / len(self.random_seeds) for s in self.random_seeds}
+        return {method: 1.0}
+
+    def replicates(self, method: str) -> dict[str, np.ndarray]:
+        """Bootstrap replicates of the average FPR95 and AUROC of ``method`` (cached)."""
+        if method not in self._replicates:
+            scores = self.result.scores.get(method)
+            if scores is None:
+                raise ValueError(f"method {method!r} was not evaluated; evaluated: {', '.join(self.result.methods)}")
+            replicates = bootstrap_replicates(scores[self.result.id_set],
+                                              {s: scores[s] for s in self.result.ood_sets},
+                                              num_resamples=self.num_resamples, seed=self.seed,
+                                              convention=self.result.convention)
+            self._replicates[method] = {m: replicates["average"][m] for m in METRICS}
+        return self._replicates[method]
+
+    def contrast(self, weights: Mapping[str, float]) -> dict[str, dict[str, float]]:
+        """``sum_m w_m * metric(m)`` on the average over the OOD sets, with its paired percentile interval and
+        verdict code (+1: the positive-weight side better; lower FPR95 or higher AUROC is better)."""
+        expanded: dict[str, float] = {}
+        for method, weight in weights.items():
+            for name, share in self._weights(method).items():
+                expanded[name] = expanded.get(name, 0.0) + weight * share
+        out = {}
+        for metric in METRICS:
+            value = math.fsum(w * self.average(m)[metric] for m, w in expanded.items())
+            replicate = sum(w * self.replicates(m)[metric] for m, w in expanded.items())
+            low, high = percentile_interval(replicate, self.level)
+            out[metric] = {"value": value, "low": low, "high": high,
+                           "verdict": VERDICT_CODES[verdicts.verdict(metric, low, high)]}
+        return out
+
+    def value(self, method: str, metric: str) -> float:
+        """The average ``metric`` of a method, or of the mean over the random seeds (:data:`RANDOM_MEAN`)."""
+        return math.fsum(share * self.average(m)[metric] for m, share in self._weights(method).items())
+
+    def average(self, method: str) -> dict[str, float]:
+        """The average metrics of an evaluated method over the OOD sets (cached)."""
+        if method not in self._averages:
+            self._averages[method] = self.result.metrics(method)["average"]
+        return self._averages[method]
+
+    def cell_rows(self) -> list[dict[str, Any]]:
+        """The four cells with percentile bootstrap intervals of their averages."""
+        rows = []
+        for (negatives, score), method in CELLS.items():
+            row: dict[str, Any] = {"world": self.label, "negatives": negatives, "score": score}
+            for metric in METRICS:
+                row[metric] = self.value(method, metric)
+                row[f"{metric}_low"], row[f"{metric}_high"] = percentile_interval(self.replicates(method)[metric],
+                                                                                  self.level)
+            rows.append(row)
+        return rows
+
+    def effect_rows(self) -> list[dict[str, Any]]:
+        """Each effect of :data:`EFFECTS` with its paired interval and verdict ("helps": the change improves the
+        metric, i.e. lowers FPR95 or raises AUROC; for the interaction: the score does better on density
+        negatives than on NegLabel's)."""
+        rows = []
+        for name, weights in EFFECTS.items():
+            contrast = self.contrast(weights)
+            row: dict[str, Any] = {"world": self.label, "effect": EFFECT_LABELS[name]}
+            for metric in METRICS:
+                c = contrast[metric]
+                row.update({metric: c["value"], f"{metric}_low": c["low"], f"{metric}_high": c["high"],
+                            f"{metric}_verdict": _VERDICT_WORDS[c["verdict"]]})
+            rows.append(row)
+        return rows
+
+    def claim_rows(self, pairs: Sequence[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+        """Rows in :func:`debiasood.book.verdicts.claims`' shape for each (A, B): default the :data:`CLAIMS`
+        and A = density negatives / NegLabel's rule at DNM's size against each random seed."""
+        if pairs is None:
+            seeds = [verdicts.random_label(s) for s in self.random_seeds]
+            pairs = [*CLAIMS.values(), *((verdicts.DENSITY_NEGLABEL_SCORE, r) for r in seeds),
+                     *((verdicts.NEGLABEL_AT_DNM_SIZE, r) for r in seeds)]
+        rows = []
+        for a, b in pairs:
+            contrast = self.contrast({a: 1.0, b: -1.0})
+            for metric in METRICS:
+                c = contrast[metric]
+                rows.append({"world": self.label, "A": a, "B": b, "metric": metric, "A value": self.value(a, metric),
+                             "B value": self.value(b, metric), "A - B": c["value"], "low": c["low"],
+                             "high": c["high"], "verdict": verdicts.verdict(metric, c["low"], c["high"])})
+        return rows
+
+    def saturation_rows(self) -> list[dict[str, Any]]:
+        """Share of ID and OOD images at each DNM score's maximum, beside its AUROC."""
+        methods = [_ND, _DD, verdicts.DNM_TIE_BROKEN]
+        rows = verdicts.saturation_rows(self.result, methods)
+        return [{**row, "auroc": self.value(row["method"], "auroc")} for row in rows]
+
+    def noise(self) -> dict[str, float]:
+        """Bootstrap sd of DNM's average FPR95 and AUROC: how much resampling the images moves them."""
+        return {m: float(np.std(self.replicates(_DD)[m], ddof=1)) for m in METRICS}
+
+    def records(self, prefix: str = "", *, effects: Sequence[str] = tuple(EFFECTS),
+                claims: Sequence[str] = tuple(CLAIMS), saturation: bool = True) -> dict[str, float]:
+        """The numbers the page records, names prefixed by ``prefix``: the cells' averages; each effect and claim's
+        value, interval and verdict code (``effect_<name>_<metric>[_low|_high|_verdict]``,
+        ``<claim>_<metric>[...]``); the shares of images at the clamped score's maximum."""
+        unknown = [n for n in effects if n not in EFFECTS] + [n for n in claims if n not in CLAIMS]
+        if unknown:
+            raise ValueError(f"unknown effects or claims {unknown}; effects: {list(EFFECTS)}, claims: {list(CLAIMS)}")
+        out: dict[str, float] = {}
+        for (negatives, score), method in CELLS.items():
+            for metric in METRICS:
+                out[f"{prefix}{metric}_{negatives}_{score}"] = self.value(method, metric)
+        contrasts = {f"{prefix}effect_{n}": EFFECTS[n] for n in effects}
+        contrasts.update({f"{prefix}{n}": {CLAIMS[n][0]: 1.0, CLAIMS[n][1]: -1.0} for n in claims})
+        for stem, weights in contrasts.items():
+            for metric, c in self.contrast(weights).items():
+                out.update({f"{stem}_{metric}": c["value"], f"{stem}_{metric}_low": c["low"],
+                            f"{stem}_{metric}_high": c["high"], f"{stem}_{metric}_verdict": c["verdict"]})
+        if saturation:
+            shares = {row["method"]: row for row in verdicts.saturation_rows(self.result, [_ND, _DD])}
+            for method, stem in ((_DD, "density"), (_ND, "neglabel")):
+                out[f"{prefix}saturated_id_{stem}"] = shares[method]["ID at the maximum (%)"]
+                out[f"{prefix}saturated_ood_{stem}"] = shares[method]["OOD at the maximum (%)"]
+        return out
+
+
+#: How an effect's verdict code reads in a table: the change improves the metric, or not, or worsens it.
+_VERDICT_WORDS = {1: "helps", 0: "no difference", -1: "hurts"}
+
+
+def factorial_study(bench: AblationBench, settings: Settings | None = None, *, random_seeds: Sequence[int] = (0, 1, 2),
+                    num_resamples: int = 1000, seed: int = 0, level: float = 0.95) -> FactorialStudy:
+    """The 2 x 2 design and its controls on ``bench``'s images (see :class:`FactorialStudy`).
+
+    The control suite is :func:`debiasood.book.verdicts.control_suite` on the bundle with DNM's density
+    selection given (the bench's cached ranking: no second kNN search); the fourth cell, NegLabel's negatives
+    under DNM's score, is added through the same evaluation layer.
+    """
+    settings = Settings() if settings is None else settings
+    seeds = tuple(int(s) for s in random_seeds)
     if len(set(seeds)) != len(seeds):
-        raise ValueError(f"benches must have distinct seeds, got {seeds}")
-    rows = []
-    for bench in benches:
-        for negatives in NEGATIVES:
-            for score in SCORES:
-                rows.append({"world": "simulated", "seed": bench.seed, "negatives": negatives, "score": score,
-                             **bench.evaluate(knobs, negatives=negatives, score=score)})
-    return rows
+        raise ValueError(f"random_seeds must be distinct, got {list(random_seeds)}")
+    check_int("num_resamples", num_resamples, minimum=2)
+    bundle = bench.bundle
+    density = bench.negatives("density", settings)
+    fixed = dataclasses.replace(bundle, text=dataclasses.replace(bundle.text, fixed_negatives={
+        "density": tuple(int(i) for i in density)}), _cache={})
+    result = verdicts.control_suite(fixed, settings, random_seeds=seeds)
+    extra = bench.evaluation({NEGLABEL_DNM_SCORE: ("neglabel", "dnm")}, settings)
+    result.add(NEGLABEL_DNM_SCORE, extra.scores[NEGLABEL_DNM_SCORE])
+    return FactorialStudy(result, settings, seeds, num_resamples, seed, level)
 
 
-def _cells(rows: Sequence[Mapping[str, Any]], metric: str) -> dict[Any, dict[tuple[str, str], float]]:
-    if not rows:
-        raise ValueError("rows is empty: pass factorial()'s rows")
-    if any(metric not in row for row in rows):
-        raise ValueError(f"metric {metric!r} is missing from some rows")
-    by_seed: dict[Any, dict[tuple[str, str], float]] = {}
-    for row in rows:
-        by_seed.setdefault(row["seed"], {})[(row["negatives"], row["score"])] = float(row[metric])
-    needed = {(n, s) for n in NEGATIVES for s in SCORES}
-    incomplete = [seed for seed, cells in by_seed.items() if set(cells) != needed]
-    if incomplete:
-        raise ValueError(f"seeds {incomplete} lack some of the four cells {sorted(needed)}")
-    return by_seed
+def point_effects(result: Evaluation) -> dict[str, dict[str, float]]:
+    """The effects of :data:`EFFECTS` on one evaluation of the four cells, without intervals (redraws)."""
+    average = {method: result.metrics(method)["average"] for method in CELLS.values()}
+    return {name: {m: math.fsum(w * average[c][m] for c, w in weights.items()) for m in METRICS}
+            for name, weights in EFFECTS.items()}
 
 
-def factorial_effects(rows: Sequence[Mapping[str, Any]], metric: str = "fpr95") -> dict[str, dict[str, Any]]:
-    """Main effects and interaction of the 2 x 2 design, per seed, then mean and spread over seeds.
+def redraw_effects(per_draw: Sequence[Evaluation]) -> list[dict[str, Any]]:
+    """Mean and sd over image draws of each effect (:func:`point_effects` of each draw's four cells)."""
+    if len(per_draw) < 2:
+        raise ValueError(f"need at least 2 draws for a spread, got {len(per_draw)}")
+    effects = [point_effects(result) for result in per_draw]
+    return [{"world": per_draw[0].label, "effect": EFFECT_LABELS[name], "name": name, "draws": len(effects),
+             **{f"{m}_{stat}": fn([e[name][m] for e in effects]) for m in METRICS
+                for stat, fn in (("mean", np.mean), ("sd", lambda v: float(np.std(v, ddof=1))))}}
+            for name in EFFECTS]
 
-    With y(negatives, score):
 
-    - ``negatives``: mean over the two scores of y(density, s) - y(neglabel, s);
-    - ``score``: mean over the two negative sets of y(n, dnm) - y(n, neglabel);
-    - ``interaction``: [y(density, dnm) - y(density, neglabel)] - [y(neglabel, dnm) - y(neglabel, neglabel)],
-      the difference of differences (how much the score's effect changes with the negatives);
-    - ``both``: y(density, dnm) - y(neglabel, neglabel), DNM against NegLabel.
+def redraws(bench: AblationBench, sizes: Mapping[str, int], seeds: Sequence[int],
+            settings: Settings | None = None) -> list[Evaluation]:
+    """The four cells of the 2 x 2 design on fresh draws of the offline world's images, one per seed: the text
+    side (so every selection) is ``bench``'s; it needs the world (``bench.setup``)."""
+    from debiasood.world.export import simulated_bundle
 
-    Returns ``{effect: {"mean", "sd", "per_seed"}}``; ``sd`` is the sample standard deviation over seeds
-    (0 with one seed).
+    if bench.setup is None:
+        raise ValueError("redraws need the bench's OfflineSetup: only the offline world can draw new images")
+    text = bench.bundle.text
+    results = []
+    for seed in seeds:
+        drawn = simulated_bundle(bench.setup, sizes, seed=seed, id_names=text.id_names, id_wnids=text.id_wnids)
+        other = AblationBench(drawn, bench.setup, bench.store)
+        other._rankings.update(bench._rankings)  # same corpus, same rankings
+        results.append(other.evaluation({method: cell for cell, method in CELLS.items()}, settings))
+    return results
+
+
+# ---------------------------------------------------------------- leakage: the OOD sets' own names
+
+def ood_name_filter(corpus: LabelCorpus, ood_sets: Sequence[str], *, wordnet: Any = None) -> FilterResult:
+    """Drop from ``corpus`` the concept names of the OOD sets and their WordNet synonyms.
+
+    The simulated world draws OOD images from their concept names, and a real OOD benchmark's classes have names
+    too; a corpus word that IS such a name gives its negative label an unfair match. Names come from
+    :func:`debiasood.data.label_sets.get_label_set` (lowercased; "canal (natural)" also gives "canal"). A word
+    is removed as ``name`` when it equals a name, and as ``synonym`` when its synset has a name among its
+    lemmas (any noun or adjective sense WordNet gives the name, after nltk's morphological normalisation).
+    Corpus words without a synset (a custom corpus) can only match by name.
     """
-    per_seed: dict[str, list[float]] = {"negatives": [], "score": [], "interaction": [], "both": []}
-    for cells in _cells(rows, metric).values():
-        nl_nl, nl_dnm = cells[("neglabel", "neglabel")], cells[("neglabel", "dnm")]
-        d_nl, d_dnm = cells[("density", "neglabel")], cells[("density", "dnm")]
-        per_seed["negatives"].append(((d_nl - nl_nl) + (d_dnm - nl_dnm)) / 2)
-        per_seed["score"].append(((nl_dnm - nl_nl) + (d_dnm - d_nl)) / 2)
-        per_seed["interaction"].append((d_dnm - d_nl) - (nl_dnm - nl_nl))
-        per_seed["both"].append(d_dnm - nl_nl)
-    return {name: _spread(values) for name, values in per_seed.items()}
+    from debiasood.data.label_sets import get_label_set
+
+    if not ood_sets:
+        raise ValueError("ood_sets is empty: name the OOD sets whose concept names to remove")
+    names: set[str] = set()
+    for ood in ood_sets:
+        for concept in get_label_set(ood).class_names:
+            name = concept.lower().strip()
+            names.add(name)
+            if name.endswith(")") and " (" in name:
+                names.add(name[: name.index(" (")])
+    synsets: set[str] = set()
+    if any(corpus.synsets):
+        if wordnet is None:
+            from debiasood.data.wordnet import get_wordnet
+
+            wordnet = get_wordnet()
+        for name in names:
+            for pos in ("n", "a"):
+                synsets.update(s.name() for s in wordnet.reader.synsets(name.replace(" ", "_"), pos=pos))
+    reasons = np.array(["name" if word in names else "synonym" if synset in synsets else ""
+                        for word, synset in zip(corpus.words, corpus.synsets, strict=True)])
+    removed = {reason: tuple(w for w, r in zip(corpus.words, reasons, strict=True) if r == reason)
+               for reason in ("name", "synonym")}
+    return FilterResult("without OOD concept names", reasons == "", removed)
 
 
-def _spread(values: Sequence[float]) -> dict[str, Any]:
-    array = np.asarray(values, dtype=np.float64)
-    return {"mean": float(array.mean()), "sd": float(array.std(ddof=1)) if len(array) > 1 else 0.0,
-            "per_seed": [float(v) for v in array]}
+def named_ood_sets(bundle: FeatureBundle) -> tuple[str, ...]:
+    """The bundle's OOD sets whose concept names debiasood knows (:func:`debiasood.data.label_sets.get_label_set`)."""
+    from debiasood.data.label_sets import get_label_set
+
+    named = []
+    for name in bundle.ood_sets:
+        try:
+            get_label_set(name)
+        except ValueError:  # a custom OOD set: no concept names to remove
+            continue
+        named.append(name)
+    return tuple(named)
 
 
-def factorial_table(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The four cells with mean and sd over seeds of the average FPR95 and AUROC."""
-    fpr, auroc = _cells(rows, "fpr95"), _cells(rows, "auroc")
-    table = []
-    for negatives in NEGATIVES:
-        for score in SCORES:
-            f = _spread([cells[(negatives, score)] for cells in fpr.values()])
-            a = _spread([cells[(negatives, score)] for cells in auroc.values()])
-            table.append({"world": "simulated", "negatives": negatives, "score": score, "seeds": len(fpr),
-                          "fpr95": f["mean"], "fpr95_sd": f["sd"], "auroc": a["mean"], "auroc_sd": a["sd"]})
-    return table
+def filtered_bench(bench: AblationBench, kept: FilterResult) -> AblationBench:
+    """``bench`` on its corpus without the filtered words (same images); a setup, when given, follows along so
+    the density rankings of the smaller corpus are stored too."""
+    bundle = bench.bundle
+    rows = kept.rows
+    corpus = kept.subset(bundle.text.corpus)
+    setup = None
+    if bench.setup is not None:
+        text = {**bench.setup.text, "corpus_features": np.asarray(bench.setup.text["corpus_features"])[rows]}
+        setup = dataclasses.replace(bench.setup, corpus=corpus, text=text, csp_pool=None)
+    filtered = with_corpus(bundle, corpus, np.asarray(bundle.text.corpus_features)[rows])
+    return AblationBench(filtered, setup, bench.store)
 
 
-def effects_table(effects: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-    """One row per effect from ``{metric: factorial_effects(rows, metric)}``: mean and sd of each metric."""
-    if not effects:
-        raise ValueError("effects is empty: pass {metric: factorial_effects(rows, metric)}")
-    names = list(next(iter(effects.values())))
-    return [{"world": "simulated", "effect": name,
-             **{f"{metric}_{stat}": effects[metric][name][stat] for metric in effects for stat in ("mean", "sd")}}
-            for name in names]
+def leakage_rows(study: FactorialStudy, unleaked: FactorialStudy) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Side by side, with all words and without the OOD names: the negatives' main effect and DNM - NegLabel
+    (effect rows), and density against random negatives (claim rows); each row gains a ``corpus`` column."""
+    versions = {"all words": study, "without OOD names": unleaked}
+    shown = {EFFECT_LABELS["negatives"], EFFECT_LABELS["both"]}
+    effects = [{**row, "corpus": corpus} for corpus, s in versions.items() for row in s.effect_rows()
+               if row["effect"] in shown]
+    claims = [{**row, "corpus": corpus} for corpus, s in versions.items()
+              for row in s.claim_rows([CLAIMS["density_vs_random"]])]
+    return effects, claims
+
+
+def leak_counts(bench: AblationBench, kept: FilterResult, settings: Settings | None = None) -> dict[str, int]:
+    """How many of the filtered words each rule mines from the full corpus (NegLabel's, DNM's density)."""
+    removed = ~kept.keep
+    return {rule: int(removed[bench.negatives(rule, settings)].sum()) for rule in NEGATIVES}
 
 
 # ---------------------------------------------------------------- one-at-a-time sweeps
 
-def sweep(bench: AblationBench, knob: str, values: Sequence[float], *, base: Knobs | None = None,
+def sweep(bench: AblationBench, knob: str, values: Sequence[float], *, base: Settings | None = None,
           negatives: str = "density", score: str = "dnm") -> list[dict[str, Any]]:
     """Evaluate ``bench`` with ``knob`` set to each of ``values`` and every other knob at ``base``."""
     _check_knob(knob)
     if not values:
         raise ValueError(f"values is empty: give the {knob} values to sweep")
-    base = Knobs() if base is None else base
+    base = Settings() if base is None else base
     default = getattr(base, knob)
     if knob == "k" and negatives == "density":
-        from debiasood.world.offline import density_rankings
-
-        # One kNN search for the largest k serves every k of the grid (the rankings are then stored).
-        density_rankings(bench.setup, [int(v) for v in values], store=bench.store)
+        bench.rankings([int(v) for v in values], base.density_form)  # one kNN search serves every k
     rows = []
     for value in values:
-        knobs = dataclasses.replace(base, **{knob: type(default)(value)})
-        rows.append({"world": "simulated", "knob": knob, "value": value, "default": value == default,
-                     **bench.evaluate(knobs, negatives=negatives, score=score)})
+        settings = dataclasses.replace(base, **{knob: type(default)(value)})
+        rows.append({"world": bench.label, "knob": knob, "value": value, "default": value == default,
+                     **bench.point(settings, negatives=negatives, score=score)})
     return rows
 
 
-def sensitivity(sweeps: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+def sensitivity(sweeps: Mapping[str, Sequence[Mapping[str, Any]]], label: str) -> list[dict[str, Any]]:
     """How far each sweep moves the average metrics: range (max - min) over its grid, and its best value.
 
     Sorted by FPR95 range, largest first.
@@ -373,7 +631,7 @@ def sensitivity(sweeps: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict[
         auroc = np.array([row["auroc"] for row in rows])
         defaults = [row for row in rows if row["default"]]
         best = rows[int(np.argmin(fpr))]
-        table.append({"world": "simulated", "knob": knob, "values": len(rows),
+        table.append({"world": label, "knob": knob, "values": len(rows),
                       "fpr95_default": defaults[0]["fpr95"] if defaults else float("nan"),
                       "fpr95_best": float(fpr.min()), "best_value": best["value"],
                       "fpr95_range": float(fpr.max() - fpr.min()), "auroc_range": float(auroc.max() - auroc.min())})
@@ -389,7 +647,61 @@ def side_by_side(rows: Sequence[Mapping[str, Any]], reference: Sequence[Mapping[
             for row, ref in zip(rows, reference, strict=True)]
 
 
-# ---------------------------------------------------------------- other corpora
+def sweep_records(sweeps: Mapping[str, Sequence[Mapping[str, Any]]],
+                  references: Mapping[str, Sequence[Mapping[str, Any]]],
+                  summary: Sequence[Mapping[str, Any]], noise: Mapping[str, float]) -> dict[str, float]:
+    """The numbers the page records from its sweeps: each knob's ranges, the points the prose quotes (tau = 1,
+    one group, the best temperature, the ends of the quota and M sweeps), NegLabel beside DNM over T and G, and
+    how many knobs move FPR95 beyond the bootstrap noise of the default."""
+    def at(knob: str, value: float) -> Mapping[str, Any]:
+        return next(row for row in sweeps[knob] if row["value"] == value)
+
+    ranges = {row["knob"]: row for row in summary}
+    temperature = side_by_side(sweeps["temperature"], references["temperature"])
+    return {
+        **{f"{knob}_{key}": ranges[knob][key] for knob in ranges for key in ("fpr95_range", "auroc_range")},
+        "temperature_best": ranges["temperature"]["best_value"],
+        "temperature_fpr95_best": ranges["temperature"]["fpr95_best"],
+        "temperature_points": len(temperature),
+        "temperature_dnm_wins": sum(row["fpr95"] < row["neglabel_fpr95"] for row in temperature),
+        "tau_one_fpr95": at("tau_neg", 1.0)["fpr95"], "tau_one_auroc": at("tau_neg", 1.0)["auroc"],
+        "groups_one_fpr95": at("num_groups", 1)["fpr95"], "groups_one_auroc": at("num_groups", 1)["auroc"],
+        "groups_one_neglabel_fpr95": references["num_groups"][0]["fpr95"],
+        "noun_quota_low_fpr95": sweeps["noun_quota"][0]["fpr95"],
+        "noun_quota_high_fpr95": sweeps["noun_quota"][-1]["fpr95"],
+        "nouns_only_fpr95": at("adj_quota", 0.0)["fpr95"],
+        "labels_min_count": sweeps["label_scale"][0]["num_negatives"],
+        "labels_max_count": sweeps["label_scale"][-1]["num_negatives"],
+        "noise_fpr95_sd": noise["fpr95"], "noise_auroc_sd": noise["auroc"],
+        "num_knobs": len(summary),
+        "knobs_over_noise": sum(row["fpr95_range"] > 2 * noise["fpr95"] for row in summary),
+        "knobs_under_noise": sum(row["fpr95_range"] < noise["fpr95"] for row in summary),
+    }
+
+
+def corpus_records(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """The corpus ablation's numbers: ranges over the corpora, DNM's wins, and the common-words row."""
+    dnm = [row for row in rows if row["method"] == "DNM"]
+    neglabel = [row for row in rows if row["method"] == "NegLabel"]
+    common = next(row["corpus"] for row in dnm if row["corpus"].startswith("common words"))
+    return {
+        "num_corpora": len(dnm),
+        "corpus_neglabel_fpr95_range": max(r["fpr95"] for r in neglabel) - min(r["fpr95"] for r in neglabel),
+        "corpus_dnm_wins": sum(d["fpr95"] < n["fpr95"] for d, n in zip(dnm, neglabel, strict=True)),
+        **{f"common_{name}_{metric}": next(r[metric] for r in method_rows if r["corpus"] == common)
+           for name, method_rows in (("dnm", dnm), ("neglabel", neglabel)) for metric in METRICS},
+        "reported_common_dnm_auroc": reported.DNM_COMMON_WORDS_AUROC["dnm"],
+        "reported_common_neglabel_auroc": reported.DNM_COMMON_WORDS_AUROC["neglabel"],
+    }
+
+
+def redraw_records(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """The draw-to-draw sd of each effect (:func:`redraw_effects`' rows) and the number of draws."""
+    return {"draws": rows[0]["draws"],
+            **{f"effect_{row['name']}_{m}_draw_sd": row[f"{m}_sd"] for row in rows for m in METRICS}}
+
+
+# ---------------------------------------------------------------- other corpora (the offline world only)
 
 def ablation_corpora(presets: Sequence[str] = ("dnm", "neglabel", "full"), *, common_words: int = 20_000,
                      step: int = 1) -> dict[str, Any]:
@@ -458,26 +770,152 @@ def corpus_setup(setup: Any, corpus: Any, *, references: Sequence[Any] = (), sto
     return dataclasses.replace(setup, corpus=corpus, text=text, csp_pool=None)
 
 
-def corpus_rows(bench: AblationBench, corpora: Mapping[str, Any], *, knobs: Knobs | None = None,
+def corpus_rows(bench: AblationBench, corpora: Mapping[str, Any], *, settings: Settings | None = None,
                 store: Any = None) -> list[dict[str, Any]]:
     """NegLabel (its mining and score) and DNM (density negatives, DNM score) on each corpus, same images.
 
-    The corpora are embedded largest first, each reusing the rows of those before it, so nested presets
-    (``dnm`` in ``neglabel`` in ``full``) encode only the largest one's extra words.
+    Needs the offline world (``bench.setup``): another corpus must be embedded by the world's text encoder. The
+    corpora are embedded largest first, each reusing the rows of those before it, so nested presets (``dnm`` in
+    ``neglabel`` in ``full``) encode only the largest one's extra words.
     """
+    if bench.setup is None:
+        raise ValueError("corpus_rows needs the bench's OfflineSetup: another corpus needs the world's text encoder")
+    world = bench.setup.world
     setups = {}
     for name in sorted(corpora, key=lambda n: -len(corpora[n])):
         if corpora[name].fingerprint != bench.setup.corpus.fingerprint:
             setups[name] = corpus_setup(bench.setup, corpora[name], references=list(setups.values()), store=store)
     rows = []
     for name, corpus in corpora.items():
-        other = bench.with_setup(setups[name]) if name in setups else bench
+        other = bench
+        if name in setups:
+            features = world.text(setups[name].text["corpus_features"])
+            other = AblationBench(with_corpus(bench.bundle, corpus, features), setups[name], store)
         counts = corpus.counts()
         for method, negatives, score in (("NegLabel", "neglabel", "neglabel"), ("DNM", "density", "dnm")):
-            rows.append({"world": "simulated", "corpus": name, "words": len(corpus), "nouns": counts[NOUN],
+            rows.append({"world": bench.label, "corpus": name, "words": len(corpus), "nouns": counts[NOUN],
                          "adjectives": counts[ADJECTIVE], "method": method,
-                         **other.evaluate(knobs, negatives=negatives, score=score)})
+                         **other.point(settings, negatives=negatives, score=score)})
     return rows
+
+
+# ---------------------------------------------------------------- words for the page
+
+def features_note(bundle: FeatureBundle) -> str:
+    """The Markdown note at the top of the page: what the numbers are computed on, from the bundle's provenance."""
+    provenance = bundle.provenance
+    sizes = ", ".join(f"{name} {len(bundle.images[name]):,}" for name in (bundle.id_set, *bundle.ood_sets))
+    lines = [f"Every number on this page is computed on **{bundle.label}** features (images per set: {sizes}; "
+             f"corpus {provenance.corpus_name}, {len(bundle.text.corpus):,} words; dimension {bundle.text.dim})."]
+    if provenance.world == "simulated":
+        lines.append("The text side is the real MiniLM text encoder; the image embeddings are synthetic "
+                     "(`debiasood.world.simulated`, fitted to the reported MCM and NegLabel averages, never to DNM). "
+                     f"They are **not CLIP numbers**: reported CLIP ViT-B/16 numbers appear only where marked "
+                     f"\"{reported.LABEL}\".")
+    else:
+        lines.append(f"Image features come from the bundle's image files and text features from its prompts, both "
+                     f"encoded by {provenance.model} ({provenance.pretrained}).")
+        if provenance.pretrained == "random weights":
+            lines.append("With random weights the numbers exercise the pipeline; they say nothing about any "
+                         "trained model.")
+    lines.append("Metrics are averages over the OOD sets (paper convention, percent).")
+    return "```{note}\n" + " ".join(lines) + "\n```"
+
+
+_METRIC_NAMES = {"fpr95": "FPR95", "auroc": "AUROC"}
+
+
+def _contrast(records: Mapping[str, float], stem: str, metric: str) -> dict[str, float]:
+    key = f"{stem}_{metric}"
+    return {"value": records[key], "low": records[f"{key}_low"], "high": records[f"{key}_high"],
+            "verdict": records[f"{key}_verdict"]}
+
+
+def _interval(c: Mapping[str, float], metric: str) -> str:
+    return f"{_METRIC_NAMES[metric]} {c['value']:+.2f} [{c['low']:+.2f}, {c['high']:+.2f}]"
+
+
+def _both(records: Mapping[str, float], stem: str) -> str:
+    return ", ".join(_interval(_contrast(records, stem, m), m) for m in METRICS)
+
+
+def _judge(records: Mapping[str, float], stem: str, better: str, same: str, worse: str, mixed: str) -> str:
+    """One of four phrases, chosen by the verdicts on FPR95 and AUROC of the contrast ``stem``; when only one
+    metric decides, the phrase says which."""
+    codes = {m: int(records[f"{stem}_{m}_verdict"]) for m in METRICS}
+    decided = [m for m, code in codes.items() if code]
+    if not decided:
+        return same
+    if set(codes.values()) == {1, -1}:
+        return mixed
+    phrase = better if 1 in codes.values() else worse
+    return phrase if len(decided) == len(METRICS) else f"{phrase} (by {_METRIC_NAMES[decided[0]]} only)"
+
+
+def findings(records: Mapping[str, float], label: str, *, sensitivity_rows: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The page's conclusions as Markdown bullets, each chosen by the recorded verdicts (+1 A better, 0 no
+    difference, -1 B better, on FPR95 and AUROC) and quoting the recorded numbers: nothing here is typed from a
+    past run. Bullets whose numbers were not recorded (sections the features could not run) are left out."""
+    r = records
+    bullets = [
+        "Brackets are 95% paired bootstrap intervals of a difference; a verdict needs an interval without 0.",
+        f"On {label} features, "
+        + _judge(r, "density_vs_random", "DNM's density negatives beat", "DNM's density negatives are no better "
+                 "than", "DNM's density negatives are worse than", "DNM's density negatives are mixed against")
+        + " random words of the same size and part-of-speech split, both under NegLabel's score: "
+        + _both(r, "density_vs_random") + ".",
+        _judge(r, "neglabel_rule_vs_random", "NegLabel's filter helps", "NegLabel's filter makes no difference",
+               "NegLabel's filter hurts", "NegLabel's filter has a mixed effect")
+        + ": its rule cut at DNM's size against random words of that size, "
+        + _both(r, "neglabel_rule_vs_random") + "; NegLabel against its rule at DNM's size (the size alone), "
+        + _both(r, "neglabel_vs_rule_at_size") + ".",
+        "DNM against NegLabel: " + _both(r, "effect_both") + ". The negatives' main effect: "
+        + _both(r, "effect_negatives") + "; the score's: " + _both(r, "effect_score") + ". The score changes FPR95 by "
+        f"{r['effect_score_on_neglabel_fpr95']:+.2f} on NegLabel's negatives and by "
+        f"{r['effect_score_on_density_fpr95']:+.2f} on DNM's; the interaction, "
+        + _interval(_contrast(r, "effect_interaction", "fpr95"), "fpr95") + ", "
+        + ("does not tell the two apart." if int(r["effect_interaction_fpr95_verdict"]) == 0 else
+           "says they differ."),
+        "The debiasing itself, on DNM's negatives against $\\tau_{neg} = 1$ (no debiasing): the clamped score "
+        + _judge(r, "clamped_vs_tau_one", "helps", "makes no difference", "hurts", "is mixed") + " ("
+        + _both(r, "clamped_vs_tau_one") + "); the official arithmetic "
+        + _judge(r, "official_vs_tau_one", "helps", "makes no difference", "hurts", "is mixed") + " ("
+        + _both(r, "official_vs_tau_one") + ").",
+        f"The clamped score puts {r['saturated_id_density']:.1f}% of ID and {r['saturated_ood_density']:.1f}% of "
+        f"OOD images at its maximum on DNM's negatives ({r['saturated_id_neglabel']:.1f}% / "
+        f"{r['saturated_ood_neglabel']:.1f}% on NegLabel's): their order is the order of ties. Breaking the ties by "
+        "NegLabel's score " + _judge(r, "tie_broken_vs_clamped", "helps", "changes nothing detectable", "hurts",
+                                     "is mixed") + " (" + _both(r, "tie_broken_vs_clamped") + ").",
+    ]
+    if "leak_removed" in r:
+        bullets.append(
+            f"Without the OOD sets' concept names and their WordNet synonyms ({r['leak_removed']:.0f} corpus words; "
+            f"DNM's selection held {r['leak_in_density']:.0f} of them, NegLabel's {r['leak_in_neglabel']:.0f}), "
+            + _judge(r, "noleak_density_vs_random", "density negatives beat", "density negatives are no better "
+                     "than", "density negatives are worse than", "density negatives are mixed against")
+            + " random ones (" + _both(r, "noleak_density_vs_random") + "), and DNM against NegLabel gives "
+            + _both(r, "noleak_effect_both") + f" (with the names: FPR95 {r['effect_both_fpr95']:+.2f}).")
+    if "draws" in r:
+        bullets.append(
+            f"Over {r['draws']:.0f} draws of the world's images, the negatives' main effect on FPR95 has sd "
+            f"{r['effect_negatives_fpr95_draw_sd']:.2f} and the score's {r['effect_score_fpr95_draw_sd']:.2f}; one "
+            "draw's paired bootstrap intervals above are "
+            f"{r['effect_negatives_fpr95_high'] - r['effect_negatives_fpr95_low']:.2f} and "
+            f"{r['effect_score_fpr95_high'] - r['effect_score_fpr95_low']:.2f} points wide.")
+    if sensitivity_rows:
+        leaders = ", ".join(f"{row['knob']} ({row['fpr95_range']:.2f})" for row in sensitivity_rows[:3])
+        bullets.append(
+            f"{r['knobs_over_noise']:.0f} of the {r['num_knobs']:.0f} sweeps move FPR95 by more than twice the "
+            f"bootstrap sd of DNM's default ({r['noise_fpr95_sd']:.2f}); the largest ranges: {leaders}. "
+            f"{r['knobs_under_noise']:.0f} stay within one sd.")
+    if "common_dnm_auroc" in r:
+        bullets.append(
+            f"Across the {r['num_corpora']:.0f} corpora DNM's FPR95 spans {r['corpus_fpr95_range']:.2f} points and "
+            f"NegLabel's {r['corpus_neglabel_fpr95_range']:.2f}; on the common words, AUROC "
+            f"{r['common_dnm_auroc']:.2f} for DNM and {r['common_neglabel_auroc']:.2f} for NegLabel, against "
+            f"{r['reported_common_dnm_auroc']:.2f} and {r['reported_common_neglabel_auroc']:.2f} {reported.LABEL} "
+            "with the paper's own common-words corpus.")
+    return "\n".join(f"- {bullet}" for bullet in bullets)
 
 
 # ---------------------------------------------------------------- tables and figures
@@ -498,26 +936,31 @@ def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
 
 
 _SCORE_STYLE = {"neglabel": ("tab:blue", "o", "NegLabel score"), "dnm": ("tab:red", "s", "DNM score")}
-_METRICS = (("fpr95", "average FPR95 (%)"), ("auroc", "average AUROC (%)"))
+_AXES = (("fpr95", "average FPR95 (%)"), ("auroc", "average AUROC (%)"))
 
 
-def plot_factorial(table: Sequence[Mapping[str, Any]]) -> Figure:
-    """Interaction plot of :func:`factorial_table`: metric against the negatives, one line per score."""
+def plot_factorial(cells: Sequence[Mapping[str, Any]]) -> Figure:
+    """Interaction plot of :meth:`FactorialStudy.cell_rows`: metric against the negatives, one line per score,
+    with the cells' bootstrap intervals."""
+    if not cells:
+        raise ValueError("cells is empty: pass FactorialStudy.cell_rows()")
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     axes = fig.subplots(1, 2)
     x = np.arange(len(NEGATIVES))
-    for axis, (metric, label) in zip(axes, _METRICS, strict=True):
+    for axis, (metric, axis_label) in zip(axes, _AXES, strict=True):
         for score in SCORES:
             color, marker, name = _SCORE_STYLE[score]
-            cells = {row["negatives"]: row for row in table if row["score"] == score}
-            axis.errorbar(x, [cells[n][metric] for n in NEGATIVES], yerr=[cells[n][f"{metric}_sd"] for n in NEGATIVES],
-                          color=color, marker=marker, capsize=3, label=name)
+            by_negatives = {row["negatives"]: row for row in cells if row["score"] == score}
+            values = np.array([by_negatives[n][metric] for n in NEGATIVES])
+            low = values - np.array([by_negatives[n][f"{metric}_low"] for n in NEGATIVES])
+            high = np.array([by_negatives[n][f"{metric}_high"] for n in NEGATIVES]) - values
+            axis.errorbar(x, values, yerr=[low, high], color=color, marker=marker, capsize=3, label=name)
         axis.set_xticks(x, ["NegLabel's mining", "density selection"])
         axis.set_xlim(-0.4, 1.4)
-        axis.set_ylabel(label)
+        axis.set_ylabel(axis_label)
         axis.set_xlabel("negatives")
     axes[0].legend(fontsize=8)
-    fig.suptitle(f"Negatives x score, simulated world (mean ± sd over {table[0]['seeds']} draws)", fontsize=10)
+    fig.suptitle(f"Negatives x score, {cells[0]['world']} (95% bootstrap intervals)", fontsize=10)
     return fig
 
 
@@ -533,7 +976,7 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], *, reference: Any = None, x: s
     fig = Figure(figsize=(8, 2.6), layout="constrained")
     axes = fig.subplots(1, 2)
     xs = np.array([row[x] for row in rows], dtype=float)
-    for axis, (metric, label) in zip(axes, _METRICS, strict=True):
+    for axis, (metric, axis_label) in zip(axes, _AXES, strict=True):
         axis.plot(xs, [row[metric] for row in rows], marker="o", ms=4, color="tab:red", label="DNM")
         if isinstance(reference, Mapping):
             axis.axhline(reference[metric], color="tab:blue", ls=":", lw=1.2, label="NegLabel")
@@ -549,51 +992,55 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], *, reference: Any = None, x: s
         elif knob == "sigma":
             axis.set_xscale("symlog", linthresh=min(xs[xs > 0], default=1.0))
         axis.set_xlabel("number of mined labels M" if x == "num_negatives" else KNOB_LABELS[knob])
-        axis.set_ylabel(label)
+        axis.set_ylabel(axis_label)
     axes[0].legend(fontsize=7)
-    fig.suptitle(f"One-at-a-time sweep of {knob}, simulated world", fontsize=10)
+    fig.suptitle(f"One-at-a-time sweep of {knob}, {rows[0]['world']}", fontsize=10)
     return fig
 
 
 def plot_corpora(rows: Sequence[Mapping[str, Any]]) -> Figure:
     """Grouped bars of :func:`corpus_rows`: NegLabel and DNM on each corpus."""
+    if not rows:
+        raise ValueError("rows is empty: pass corpus_rows()' rows")
     fig = Figure(figsize=(8, 3), layout="constrained")
     axes = fig.subplots(1, 2)
     names = list(dict.fromkeys(row["corpus"] for row in rows))
     x = np.arange(len(names))
-    for axis, (metric, label) in zip(axes, _METRICS, strict=True):
+    for axis, (metric, axis_label) in zip(axes, _AXES, strict=True):
         for offset, (method, score) in zip((-0.2, 0.2), (("NegLabel", "neglabel"), ("DNM", "dnm")), strict=True):
             values = [next(r[metric] for r in rows if r["corpus"] == n and r["method"] == method) for n in names]
             axis.bar(x + offset, values, width=0.4, color=_SCORE_STYLE[score][0], label=method)
         axis.set_xticks(x, [n.replace(" (", "\n(").replace("WordNet ", "WordNet\n") for n in names], fontsize=8)
-        axis.set_ylabel(label)
+        axis.set_ylabel(axis_label)
         low = min(r[metric] for r in rows)
         axis.set_ylim(0 if metric == "fpr95" else max(0, low - 5), None)
     axes[0].legend(fontsize=8)
-    fig.suptitle("Label corpus, simulated world", fontsize=10)
+    fig.suptitle(f"Label corpus, {rows[0]['world']}", fontsize=10)
     return fig
 
 
 def plot_sensitivity(table: Sequence[Mapping[str, Any]], *, noise: Mapping[str, float] | None = None) -> Figure:
     """Horizontal bars: how far each knob's sweep moves the average FPR95 and AUROC.
 
-    ``noise`` ({"fpr95": sd, "auroc": sd}, e.g. the draw-to-draw sd of the default) draws a dashed line at
-    that size on each panel, to tell effects from noise.
+    ``noise`` ({"fpr95": sd, "auroc": sd}, e.g. the bootstrap sd of the default) draws a dashed line at that
+    size on each panel, to tell effects from noise.
     """
+    if not table:
+        raise ValueError("table is empty: pass sensitivity()'s rows")
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     knobs = [row["knob"] for row in table][::-1]
     y = np.arange(len(knobs))
-    for axis, (metric, label) in zip(axes, (("fpr95", "FPR95 range (points)"), ("auroc", "AUROC range (points)")),
-                                     strict=True):
+    for axis, (metric, axis_label) in zip(axes, (("fpr95", "FPR95 range (points)"), ("auroc", "AUROC range (points)")),
+                                          strict=True):
         values = {row["knob"]: row[f"{metric}_range"] for row in table}
         axis.barh(y, [values[k] for k in knobs], color="tab:gray")
         if noise is not None:
-            axis.axvline(noise[metric], color="black", ls="--", lw=1, label="draw-to-draw sd")
+            axis.axvline(noise[metric], color="black", ls="--", lw=1, label="bootstrap sd of the default")
             axis.legend(fontsize=7)
         if metric == "fpr95":
             axis.set_xscale("symlog", linthresh=1.0)  # the temperature's range dwarfs the others
-        axis.set_xlabel(label)
+        axis.set_xlabel(axis_label)
     axes[0].set_yticks(y, knobs, fontsize=8)
-    fig.suptitle("Sensitivity over each sweep's grid, simulated world", fontsize=10)
+    fig.suptitle(f"Sensitivity over each sweep's grid, {table[0]['world']}", fontsize=10)
     return fig
