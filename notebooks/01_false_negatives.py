@@ -290,7 +290,8 @@ if audited:
 # labels and keeps {glue:text}`fn_share_dnm:.2f`% ({glue:text}`fn_count_dnm` words: {glue:text}`fn_lemma_dnm`
 # lemma matches, {glue:text}`fn_hyponym_dnm` hyponyms, {glue:text}`fn_hypernym_dnm` close hypernyms) against
 # {glue:text}`random_share_dnm:.2f`% for a random draw (range {glue:text}`random_low_dnm:.2f` to
-# {glue:text}`random_high_dnm:.2f`%). The seeded draws agree with the exact expectation, as they must. Examples,
+# {glue:text}`random_high_dnm:.2f`%); the column "vs random" gives each verdict. The seeded draws agree with the
+# exact expectation, as they must. Examples,
 # in each rule's own order (best-ranked first):
 
 # %%
