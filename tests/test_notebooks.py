@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -142,3 +143,144 @@ def test_describe_escapes_html_in_comments(tmp_path):
     source.write_text('# %% tags=["parameters"]\nROOT = ""  # images as <root>/<class>/<image> | flat\n')
     row = describe([source]).splitlines()[-1]
     assert "&lt;root&gt;/&lt;class&gt;/&lt;image&gt; &#124; flat" in row and "<image>" not in row
+
+
+# --- the SMOKE profile --------------------------------------------------------------------------------------
+
+SMOKE_PROFILE = {"SEED": 7, "TAU": 0.25}
+
+
+def test_smoke_profile_applies_only_when_smoke_is_on():
+    assert nb.check_parameters([PARAMETERS_CELL], smoke=SMOKE_PROFILE) == {
+        "SMOKE": False, "SEED": 0, "TAU": 0.5, "NAME": "wordnet"}
+    on = nb.check_parameters([PARAMETERS_CELL, "# Parameters\nSMOKE = True\n"], smoke=SMOKE_PROFILE)
+    assert on == {"SMOKE": True, "SEED": 7, "TAU": 0.25, "NAME": "wordnet"}
+
+
+def test_an_explicit_parameter_wins_over_the_smoke_profile():
+    injected = "# Parameters\nSMOKE = True\nSEED = 3\n"
+    assert nb.check_parameters([PARAMETERS_CELL, injected], smoke=SMOKE_PROFILE)["SEED"] == 3
+
+
+@pytest.mark.parametrize("profile, message", [
+    ({"SEEDS": 1}, "smoke profile is invalid: unknown notebook parameter"),
+    ({"SEED": 0.5}, "smoke profile is invalid: parameter SEED=0.5 should be a int"),
+])
+def test_a_bad_smoke_profile_is_an_error(profile, message):
+    with pytest.raises(ValueError, match=message):
+        nb.check_parameters([PARAMETERS_CELL], smoke=profile)
+
+
+def test_a_smoke_profile_needs_a_smoke_parameter():
+    with pytest.raises(ValueError, match="needs a SMOKE parameter"):
+        nb.check_parameters(["SEED = 0\n"], smoke={"SEED": 1})
+
+
+# --- the page skeleton: title, claim, cost, overview, then the knobs ---------------------------------------
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda path: path.stem)
+def test_page_opens_with_title_claim_and_cost_then_the_knobs(source):
+    import jupytext
+
+    cells = jupytext.read(source).cells
+    header = cells[0]
+    assert header.cell_type == "markdown" and header.source.startswith("# "), "the page must open with its H1"
+    claim, cost = header.source.find("**Claim.**"), header.source.find(f"{{glue:md}}`{nb.RUN_COST_KEY}:myst`")
+    assert 0 < claim < cost, "the H1 must be followed by the **Claim.** and then the run-cost line"
+    first_code = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
+    assert "parameters" in cells[first_code].metadata.get("tags", []), "the first code cell must be the parameters"
+    assert "The knobs to change" in cells[first_code - 1].source, "introduce the parameters as the knobs to change"
+    check = cells[first_code + 1]
+    assert "hide-input" in check.metadata.get("tags", []), "hide the parameter check from the reader"
+    assert "nb.check_parameters(smoke=" in check.source and f'nb.glue_run_cost("{source.stem}")' in check.source
+    assert "from debiasood.book import nb" not in "".join(cell.source for cell in cells[:first_code])
+
+
+# --- run costs, tables and records ---------------------------------------------------------------------------
+
+def test_every_notebook_has_a_measured_run_cost():
+    assert set(nb.RUN_COSTS) == {source.stem for source in NOTEBOOKS}
+    for stem, cost in nb.RUN_COSTS.items():
+        assert 0 < cost.warm_minutes <= cost.cold_minutes, f"{stem}: measure its warm and cold run times"
+        assert cost.needs, f"{stem}: say what the run needs"
+    line = nb.run_cost_line("02_debiasing_derivation")
+    warm = nb.RUN_COSTS["02_debiasing_derivation"].warm_minutes
+    assert f"{warm:.1f} CPU-minutes" in line and nb.RUN_COSTS_MEASURED in line
+    with pytest.raises(KeyError, match="no measured run cost"):
+        nb.run_cost_line("99_missing")
+
+
+def test_table_wraps_one_pipe_table_under_a_caption():
+    markdown = nb.table("| a | b |\n|---|---|\n| 1 | 2 |", "Simulated world (MiniLM), not CLIP.")
+    assert markdown.data == "```{table} Simulated world (MiniLM), not CLIP.\n| a | b |\n|---|---|\n| 1 | 2 |\n```"
+    with pytest.raises(ValueError, match="one Markdown pipe table"):
+        nb.table("no table here", "caption")
+    with pytest.raises(ValueError, match="one-line caption"):
+        nb.table("| a |\n|---|\n| 1 |", " ")
+
+
+def test_read_records_skips_the_run_cost_line(tmp_path):
+    def glued(name, data):
+        return {"output_type": "display_data", "data": data,
+                "metadata": {"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}}}
+
+    prefix = "application/papermill.record/"
+    cells = [{"cell_type": "code", "outputs": [
+        glued(nb.RUN_COST_KEY, {prefix + "text/markdown": "**What it costs**", prefix + "text/plain": "<Markdown>"}),
+        glued("fpr95", {prefix + "text/plain": "12.5"})]}]
+    path = tmp_path / "run.ipynb"
+    path.write_text(json.dumps({"cells": cells}))
+    assert nb.read_records(path) == {"fpr95": 12.5}
+
+
+# --- what re-executes a notebook -------------------------------------------------------------------------------
+
+def _package(root: Path) -> Path:
+    """A small package named like ours: a notebook imports `a`; `a` imports `b` inside a function (relative),
+    `b` names `d` for importlib; `c` is never imported; `sub/` is a subpackage of its own with data."""
+    files = {
+        "debiasood/__init__.py": "",
+        "debiasood/book/__init__.py": "",
+        "debiasood/book/a.py": "def f():\n    from . import b\n    return b\n",
+        "debiasood/book/b.py": "import importlib\nimportlib.import_module('debiasood.d')\nimport numpy\n",
+        "debiasood/book/c.py": "",
+        "debiasood/d.py": "",
+        "debiasood/book/lists/words.txt": "tench\n",
+        "debiasood/sub/__init__.py": "",
+        "debiasood/sub/table.csv": "x\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    source = root / "notebooks" / "01_demo.py"
+    source.parent.mkdir()
+    source.write_text('# %% tags=["parameters"]\nSMOKE = False\n\n# %%\n%matplotlib inline\n'
+                      "from debiasood.book.a import f\nimport json\n")
+    return source
+
+
+def test_notebook_dependencies_follow_imports_transitively(tmp_path):
+    source = _package(tmp_path)
+    found = {path.as_posix() for path in run_notebooks.notebook_dependencies(source, tmp_path)}
+    assert found == {source.as_posix(), "debiasood/__init__.py", "debiasood/book/__init__.py", "debiasood/book/a.py",
+                     "debiasood/book/b.py", "debiasood/d.py", "debiasood/book/lists/words.txt"}
+
+
+def test_dependency_rule_is_a_makefile_rule(tmp_path):
+    source = _package(tmp_path)
+    rule = run_notebooks.dependency_rule(source, "book/generated", tmp_path).splitlines()
+    assert rule[1] == "book/generated/01_demo.ipynb book/generated/01_demo.d: \\"
+    assert rule[2] == f"  {source.as_posix()} \\" and "  debiasood/d.py \\" in rule
+    assert "debiasood/book/a.py:" in rule, "every dependency needs an empty rule (a deleted module is no error)"
+
+
+def test_a_chapter_module_re_executes_only_its_notebook():
+    """Touching one chapter's back-end module must not re-execute the other chapters."""
+    chapters = {"01_false_negatives": "false_negatives", "02_debiasing_derivation": "derivation",
+                "03_main_benchmark": "main_benchmark", "04_ablations": "ablations",
+                "05_held_out_generalisation": "held_out", "07_simulated_world": "simulated_world"}
+    dependencies = {source.stem: {path.as_posix() for path in run_notebooks.notebook_dependencies(source, ROOT)}
+                    for source in NOTEBOOKS}
+    for stem, module in chapters.items():
+        using = sorted(other for other, files in dependencies.items() if f"debiasood/book/{module}.py" in files)
+        assert using == [stem], f"debiasood/book/{module}.py re-executes {using}, not only {stem}"

@@ -34,7 +34,11 @@ RUN_COST_KEY = "run_cost"
 
 @dataclass(frozen=True)
 class RunCost:
-    """What one notebook costs at its default parameters: wall minutes warm and cold, and what it needs."""
+    """What one notebook costs at its default parameters: CPU minutes warm and cold, and what it needs.
+
+    CPU minutes (user + system time of the run and its kernel, one BLAS thread) are what a page costs
+    whatever else the machine is doing; on an idle core they are its wall time.
+    """
 
     warm_minutes: float  # the feature store already holds every feature the page reads
     cold_minutes: float  # an empty feature store ($DEBIASOOD_CACHE): the page computes its features first
@@ -47,8 +51,9 @@ RUN_COSTS_MEASURED = "PLACEHOLDER"
 _STORE = ("the feature store (`$DEBIASOOD_CACHE`; cold, MiniLM first embeds the 57,493-word DNM corpus, CSP's "
           "phrases and the ID prompts on the CPU)")
 
-#: Wall time of each notebook at its default parameters, executed alone with
-#: ``python -m debiasood.book.run_notebooks`` (cold: with ``DEBIASOOD_CACHE`` pointing at an empty folder).
+#: CPU minutes of each notebook at its default parameters, executed alone with
+#: ``python -m debiasood.book.run_notebooks`` and ``OMP_NUM_THREADS=1`` as ``make`` runs it (cold: with
+#: ``DEBIASOOD_CACHE`` pointing at an empty folder; warm: run again on the store the cold run filled).
 #: Measured, not estimated: see :data:`RUN_COSTS_MEASURED`. Every page prints its line (:func:`glue_run_cost`).
 RUN_COSTS: dict[str, RunCost] = {
     "01_false_negatives": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
@@ -144,9 +149,9 @@ def run_cost_line(stem: str) -> str:
         raise KeyError(f"no measured run cost for notebook {stem!r}: measure it (see README, build times) and "
                        f"add it to debiasood.book.nb.RUN_COSTS (known: {sorted(RUN_COSTS)})")
     cost = RUN_COSTS[stem]
-    return (f"**What it costs to run.** At the default parameters: {cost.warm_minutes:.1f} min with a warm feature "
-            f"store, {cost.cold_minutes:.1f} min cold ({RUN_COSTS_MEASURED}). Needs {cost.needs}. "
-            "`SMOKE = True` runs in under a minute.")
+    return (f"**What it costs to run.** At the default parameters, {cost.warm_minutes:.1f} CPU-minutes with a warm "
+            f"feature store and {cost.cold_minutes:.1f} from an empty one, on one core ({RUN_COSTS_MEASURED}). "
+            f"Needs {cost.needs}. `SMOKE = True` runs in under a minute.")
 
 
 def glue_run_cost(stem: str) -> str:

@@ -188,10 +188,21 @@ def dependency_rule(source: str | Path, output_dir: str | Path = DEFAULT_OUTPUT_
     return "\n".join(lines) + "\n"
 
 
+def warm_feature_store() -> None:
+    """Compute what every MiniLM chapter reads at its defaults: the offline world's text side and DNM's density
+    ranking (``offline_setup()``, ``density_negatives``). ``make`` runs this once, with every core, before it
+    runs notebooks side by side on one core each: otherwise the first of them embeds the corpus on one core
+    while the others wait for it (the feature store locks an entry while it is written).
+    """
+    from debiasood.world.offline import density_negatives, offline_setup
+
+    density_negatives(offline_setup())
+
+
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m debiasood.book.run_notebooks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="+", type=Path, help="py:percent notebook sources")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="py:percent notebook sources")
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR,
                         help=f"where the executed .ipynb files go (default: {DEFAULT_OUTPUT_DIR})")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -201,6 +212,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="print each notebook's parameters as Markdown tables instead of running anything")
     parser.add_argument("--deps", action="store_true",
                         help="print each notebook's Makefile dependency rule instead of running anything")
+    parser.add_argument("--warm-store", action="store_true",
+                        help="fill the feature store with what the chapters read at their defaults, then stop")
     parser.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel name (default: {KERNEL})")
     return parser.parse_args(argv)
 
@@ -210,6 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from papermill.exceptions import PapermillExecutionError
 
     args = _arguments(argv)
+    if args.warm_store:
+        os.environ.update(KERNEL_ENVIRONMENT)
+        warm_feature_store()
+        return 0
+    if not args.notebooks:
+        print("error: name the notebooks to run (or --warm-store)", file=sys.stderr)
+        return 2
     if args.describe:
         print(describe(args.notebooks), end="")
         return 0
