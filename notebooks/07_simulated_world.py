@@ -340,7 +340,7 @@ if fidelity:
 # CLIP-like text side reaches a held-out NegLabel AUROC of {glue:text}`fidelity_cliplike_neglabel_auroc_held_out:.3f`
 # (fit half: {glue:text}`fidelity_cliplike_neglabel_auroc_fit:.3f`), TV distance
 # {glue:text}`fidelity_cliplike_neglabel_tv_held_out:.2f` and {glue:text}`fidelity_cliplike_neglabel_fn_held_out:.2f`%
-# false negatives; on CSP's selection, never used in its fit, AUROC
+# false negatives; on the held-out half of CSP's selection (no fit used any of CSP's), AUROC
 # {glue:text}`fidelity_cliplike_csp_auroc_held_out:.3f` and {glue:text}`fidelity_cliplike_csp_fn_held_out:.2f`% false
 # negatives against real CLIP's {glue:text}`fidelity_cliplike_csp_real_fn_held_out:.2f`%. It meets
 # {glue:text}`fidelity_cliplike_targets_met` of the {glue:text}`fidelity_targets`. The world's images are still
