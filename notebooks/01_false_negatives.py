@@ -459,8 +459,8 @@ if audited:
     sweep_rows += [{"data": label, "selection": name, **dict(zip(columns, shares, strict=True))}
                    for name, shares in sweep.items()]
     records.update({"fn_share_dnm_depth0": sweep["DNM density"][0], "fn_share_dnm_max_depth": sweep["DNM density"][-1]})
-display(nb.table(render(sweep_rows, digits=3), "False-negative share at every audit depth: REAL CLIP ViT-B/16 "
-                                               f"selections and {label}"))
+display(nb.table(render(sweep_rows, digits=3), "False-negative share at every audit depth: "
+                 + "; ".join(dict.fromkeys(row["data"] for row in sweep_rows))))
 
 # %%
 if audited:

@@ -471,6 +471,7 @@ def test_notes_come_from_the_provenance():
     assert "simulated: toy-encoder world" in fns.features_note(simulated)
     note = fns.features_note(real)
     assert "real: toy-encoder (random weights)" in note and "simulated" not in note and "Random weights" in note
+    assert "3 words without WordNet synsets" in note
     assert "simulated" not in fns.features_note(toy_bundle("real", "openai"))
     assert fns.world_gap_note(real) is None and fns.world_scores_note(real) is None
     assert "toy-encoder" in fns.world_gap_note(simulated) and "not from CLIP" in fns.world_scores_note(simulated)

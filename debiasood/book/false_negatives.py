@@ -87,7 +87,8 @@ def features_note(bundle: FeatureBundle) -> str:
     """A MyST note saying what the chapter's features are, from the bundle's provenance (never hard-coded)."""
     p, text = bundle.provenance, bundle.text
     sizes = ", ".join(f"{name} {len(images):,}" for name, images in bundle.images.items())
-    corpus = f"the corpus {text.corpus.name} ({len(text.corpus):,} words with their WordNet synsets)"
+    synsets = "with their WordNet synsets" if all(text.corpus.synsets) else "without WordNet synsets"
+    corpus = f"the corpus {text.corpus.name} ({len(text.corpus):,} words {synsets})"
     if p.world == "simulated":
         body = (f"**These features are {bundle.label}.** The words, their synsets and every audit are real "
                 f"WordNet 3.0. The text features are {p.model} embeddings of {corpus}, not CLIP's, so a selection "
