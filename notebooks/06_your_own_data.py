@@ -245,6 +245,8 @@ methods = pipeline.check_methods(METHODS)
 if features is not None:
     if "csp" in methods and not features.requires("csp", section="CSP's rows of the results table"):
         methods.remove("csp")
+    if bundle.text.fixed_negatives is not None:  # the official code's dumps: only its own selections can score
+        methods = [m for m in methods if METHOD_REGISTRY[m].rule in (None, *bundle.text.fixed_negatives)]
     corpus = bundle.text.corpus
     rules = dict.fromkeys(METHOD_REGISTRY[method].rule for method in methods if METHOD_REGISTRY[method].rule)
     mined = {rule: bundle.negatives(rule, settings) for rule in rules}

@@ -89,8 +89,10 @@ SIZES = {W.ID_SET: NUM_ID_IMAGES, **{s: NUM_OOD_IMAGES for s in W.OOD_SETS}}
 CAL_SIZES = {W.ID_SET: CAL_ID_IMAGES, **{s: CAL_OOD_IMAGES for s in W.OOD_SETS}}
 features = load_features(FEATURES, sizes=SIZES, seed=SEED, corpus_step=CORPUS_STEP)
 bundle = features.bundle
-METHODS = ["mcm", "neglabel", *(["csp"] if features.has("csp") else [])]
-negatives = {rule: bundle.negatives(rule) for rule in METHODS[1:]}
+METHODS, skipped = wf.scorable_methods(bundle, ("mcm", "neglabel", "csp"))
+if skipped:
+    display(Markdown(skipped))
+negatives = {rule: bundle.negatives(rule) for rule in METHODS if rule != "mcm"}  # NegLabel's and CSP's rules
 print(f"features: {features.label}; corpus {bundle.text.corpus.name}: {len(bundle.text.corpus.words):,} words; "
       + "; ".join(f"{wf.METHOD_LABELS[rule]} keeps {len(rows):,}" for rule, rows in negatives.items()))
 if features.has("world"):
@@ -358,9 +360,10 @@ records = {
     "num_ood_images": sum(len(bundle.images[s]) for s in bundle.ood_sets),
     **{f"num_{'' if rule == 'neglabel' else rule + '_'}negatives": len(rows) for rule, rows in negatives.items()},
     **{f"{m}_avg": average[m]["fpr95"] for m in METHODS},
-    "auroc_mcm_avg": average["mcm"]["auroc"], "auroc_neglabel_avg": average["neglabel"]["auroc"],
-    "inversion_fitted": average["mcm"]["fpr95"] - average["neglabel"]["fpr95"],
-    **({"csp_gain": average["neglabel"]["fpr95"] - average["csp"]["fpr95"]} if "csp" in METHODS else {}),
+    **{f"auroc_{m}_avg": average[m]["auroc"] for m in METHODS if m != "csp"},
+    **({"inversion_fitted": average["mcm"]["fpr95"] - average["neglabel"]["fpr95"]} if "neglabel" in METHODS else {}),
+    **({"csp_gain": average["neglabel"]["fpr95"] - average["csp"]["fpr95"]} if {"neglabel", "csp"} <= {*METHODS}
+       else {}),
     **{f"fpr95_{m}_{s}": evaluation.metrics(m)[s]["fpr95"] for m in METHODS for s in bundle.ood_sets},
     # reported CLIP ViT-B/16 numbers quoted in the prose (debiasood.data.reported)
     **{f"reported_{m}_avg": reported.fpr95(m, "average") for m in ("mcm", "neglabel", "csp")},

@@ -383,3 +383,20 @@ def test_clip_like_text_is_the_encoder_of_the_same_prompts_and_is_stored(tmp_pat
     with pytest.raises(ValueError, match="base is the world's text encoder"):
         wf.clip_like_text(setup, encoder=ClipLikeTextEncoder(base=SimpleNamespace(id="other", dim=12,
                                                                                   encode_texts=base.encode_texts)))
+
+
+def test_scorable_methods_follow_what_the_bundle_can_mine():
+    import dataclasses
+
+    from debiasood.data.label_sets import get_label_set
+
+    bundle = _bundle_with_ids(tuple(get_label_set("imagenet1k").wnids[:3]), ("", ""))
+    assert wf.scorable_methods(bundle, ("mcm", "neglabel")) == (["mcm", "neglabel"], None)
+    kept, note = wf.scorable_methods(bundle)
+    assert kept == ["mcm", "neglabel"] and "CSP (the bundle has no CSP pool)" in note
+    assert "real: tiny (random weights)" in note
+    dumps = dataclasses.replace(bundle, text=dataclasses.replace(bundle.text, fixed_negatives={"density": (0, 1)}))
+    kept, note = wf.scorable_methods(dumps, ("mcm", "neglabel", "dnm"))
+    assert kept == ["mcm", "dnm"] and "NegLabel (the bundle holds fixed selections for density only)" in note
+    with pytest.raises(ValueError, match="unknown method"):
+        wf.scorable_methods(bundle, ("mcm", "nope"))

@@ -236,6 +236,34 @@ def _check_method_and_set(draw: ScoredDraw, method: str, set_name: str) -> None:
         raise ValueError(f"set_name {set_name!r} is not in this draw; it has {list(draw.alignment)}")
 
 
+def scorable_methods(bundle: FeatureBundle, methods: Sequence[str] = ("mcm", "neglabel", "csp")
+                     ) -> tuple[list[str], str | None]:
+    """The ``methods`` whose negatives ``bundle`` can mine, and a Markdown note naming the others (None if none).
+
+    CSP needs the bundle's CSP pool; a bundle converted from the official code's dumps holds only its fixed
+    selections (``text.fixed_negatives``), so only the methods of those rules can run on it.
+    """
+    from debiasood.core.methods import METHODS, check_methods
+
+    if not isinstance(bundle, FeatureBundle):
+        raise TypeError(f"bundle must be a debiasood.data.bundle.FeatureBundle, got {type(bundle).__name__}")
+    fixed = bundle.text.fixed_negatives
+    kept, reasons = [], []
+    for method in check_methods(methods):
+        rule = METHODS[method].rule
+        if rule is not None and fixed is not None and rule not in fixed:
+            reasons.append(f"{METHOD_LABELS.get(method, method)} (the bundle holds fixed selections for "
+                           f"{', '.join(sorted(fixed))} only)")
+        elif rule == "csp" and bundle.text.csp_pool is None:
+            reasons.append(f"{METHOD_LABELS.get(method, method)} (the bundle has no CSP pool)")
+        else:
+            kept.append(method)
+    if not reasons:
+        return kept, None
+    return kept, (f"```{{note}}\n**Skipped: the rows of {'; '.join(reasons)}.** These features ({bundle.label}) "
+                  "cannot mine their negatives.\n```")
+
+
 # ------------------------------------------------------------------------------------------------- tables
 
 def _reported_fpr95(method: str, set_name: str, ood_sets: Sequence[str] = reported.OOD_SETS) -> float | None:
