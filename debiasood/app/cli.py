@@ -469,11 +469,17 @@ def estimate_tau(
     bound, since WordNet misses visual look-alikes; needs ID classes that are WordNet synsets) and a data-driven
     one without labels (Best Bin Estimation, Garg et al. 2021, of the share of ID-like labels from the labels'
     affinity to the ID images; a lower bound if the false negatives look like ID labels in that score). Each row
-    says which official setting (0.12, 0.5 or 1.0) the estimate would have chosen.
+    says which of the official settings (0.12, 0.5, 1) the estimate would have chosen.
     """
     from debiasood.core.evaluation import Settings
     from debiasood.core.methods import RULES
-    from debiasood.core.tau import official_backbone, official_tau, tau_comparison_rows, tau_from_image_affinity
+    from debiasood.core.tau import (
+        OFFICIAL_TAU_VALUES,
+        official_backbone,
+        official_tau,
+        tau_comparison_rows,
+        tau_from_image_affinity,
+    )
     from debiasood.data.bundle import load_bundle
     from debiasood.data.label_sets import LabelSet
     from debiasood.data.tau_audit import audit_tau
@@ -519,10 +525,11 @@ def estimate_tau(
     rows = [{"features": bundle.label, "setting": f"{official_backbone(backbone)}, {id_set}", "rule": rule,
              "mined": len(mined), **row} for row in tau_comparison_rows(estimates, official)]
     notes.append(f"tau is the share of true negatives among the {len(mined):,} mined labels; the official code sets "
-                 f"{official:g} here. 'would_choose' is the official setting (0.12, 0.5 or 1.0) nearest to each "
-                 "estimate. The WordNet audit's tau is an upper bound (WordNet misses look-alikes); the "
-                 "positive-unlabelled one a lower bound where its assumption holds (mined labels are chosen far "
-                 "from the ID labels, which strains it): read them together.")
+                 f"{official:g} here. 'would_choose' is the official setting "
+                 f"({', '.join(f'{v:g}' for v in OFFICIAL_TAU_VALUES)}) nearest to each estimate. The WordNet "
+                 "audit's tau is an upper bound (WordNet misses look-alikes); the positive-unlabelled one a lower "
+                 "bound where its assumption holds (mined labels are chosen far from the ID labels, which strains "
+                 "it): read them together.")
     if bundle.provenance.world == "simulated":
         notes.append("SIMULATED features (the offline world): these estimates are not CLIP's.")
     _print_table(rows, fmt, notes, digits=3)
