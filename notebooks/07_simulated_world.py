@@ -312,9 +312,10 @@ wf.plot_per_set(evaluation, METHODS)
 # words are split in two halves by a hash of their synset; a text side fitted to CLIP may only be fitted on the
 # first half of NegLabel's selection, so the second half and all of CSP's selection are held-out checks. The
 # table shows every text side the book offers: the features' own (with the default features, the MiniLM world
-# of every simulated chapter, which nothing was fitted for) and, with the world at hand, the CLIP-like text side
-# of `debiasood.world.text_side` (MiniLM bent towards a "hub" by a logistic model of CLIP's NegLabel choice,
-# fitted on the first half only). Beside each held-out row, the targets of a text side that mines like CLIP: the
+# of every simulated chapter, which nothing was fitted for) and, with the world at hand, the other one: the
+# CLIP-like text side of `debiasood.world.text_side` (MiniLM bent towards a "hub" by a logistic model of CLIP's
+# NegLabel choice, fitted on the first half only) for a world on MiniLM, MiniLM for a world on the CLIP-like
+# text side. Beside each held-out row, the targets of a text side that mines like CLIP: the
 # false-negative bands are real CLIP's own shares plus or minus half a point.
 
 # %%
@@ -324,8 +325,8 @@ if note is None:
     fidelity[features.label] = wf.bundle_fidelity(bundle)
 else:
     display(Markdown(note))
-if features.requires("world", section="the CLIP-like text side's fidelity"):
-    fidelity[wf.CLIP_LIKE_LABEL] = wf.clip_like_fidelity(setup)
+others = wf.other_text_sides(setup) if features.requires("world", section="the other text side's fidelity") else {}
+fidelity.update({wf.TEXT_SIDE_LABELS[short]: rows for short, rows in others.items()})
 if fidelity:
     display(nb.table(tables.render(wf.fidelity_table(fidelity), digits=3),
                      "Text sides against the negatives real CLIP ViT-B/16 mined (NegLabel's; CSP's nouns): fit and "
@@ -391,7 +392,8 @@ if features.has("world"):
         "cal_confusion": cal.params.confusion, "cal_align_min": cal.params.align_min,
         "cal_overlap": cal.params.overlap, "cal_top1": 100 * cal.evaluation.top1,
         "cal_mcm_avg": cal.evaluation.average("mcm"), "cal_neglabel_avg": cal.evaluation.average("neglabel"),
-        **wf.fidelity_records(fidelity[wf.CLIP_LIKE_LABEL], "fidelity_cliplike"),
+        **{name: value for short, rows in others.items()
+           for name, value in wf.fidelity_records(rows, f"fidelity_{short}").items()},
     })
 for name, value in records.items():
     nb.record(name, value)

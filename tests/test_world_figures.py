@@ -400,3 +400,42 @@ def test_scorable_methods_follow_what_the_bundle_can_mine():
     assert kept == ["mcm", "dnm"] and "NegLabel (the bundle holds fixed selections for density only)" in note
     with pytest.raises(ValueError, match="unknown method"):
         wf.scorable_methods(bundle, ("mcm", "nope"))
+
+
+@pytest.mark.slow
+def test_other_text_sides_measure_the_side_the_world_does_not_run_on(tmp_path, monkeypatch):
+    # A world on MiniLM gets the CLIP-like side's fidelity; a world on the CLIP-like side gets MiniLM's (its base
+    # encoder's features, never the map applied twice). Real corpus words, a fake base encoder. Slow: the audit
+    # reads WordNet (~10 s).
+    import hashlib
+    from types import SimpleNamespace
+
+    import torch
+
+    from debiasood.data.corpora import load_corpus
+    from debiasood.data.feature_store import FeatureStore
+    from debiasood.data.fidelity import fidelity_rows
+    from debiasood.world.simulated import benchmark_text_features
+    from debiasood.world.text_side import ClipLikeTextEncoder
+
+    class Base:
+        id, dim, supports_images = "fake-base", 12, False
+
+        def encode_texts(self, texts, *, batch_size=None, progress=None, raw=False):  # noqa: ANN001, ANN202
+            rows = torch.stack([torch.randn(self.dim, generator=torch.Generator().manual_seed(
+                int.from_bytes(hashlib.sha256(t.encode()).digest()[:6], "big"))) for t in texts])
+            return torch.nn.functional.normalize(rows, dim=-1)
+
+    corpus = load_corpus("dnm")
+    corpus = corpus.subset(range(0, len(corpus), 50), name="dnm[::50]")
+    store, base = FeatureStore(tmp_path), Base()
+    minilm_text = benchmark_text_features(base, corpus=corpus, csp=False, store=store)
+    expected = fidelity_rows(minilm_text, corpus, None)
+
+    on_cliplike = SimpleNamespace(encoder=ClipLikeTextEncoder(base=base), store=store, corpus=corpus)
+    assert wf.other_text_sides(on_cliplike) == {"minilm": expected}
+
+    monkeypatch.setattr(wf, "clip_like_text", lambda setup: minilm_text)  # the map itself is tested above
+    on_minilm = SimpleNamespace(encoder=base, store=store, corpus=corpus, text=minilm_text)
+    assert wf.other_text_sides(on_minilm) == {"cliplike": expected}
+    assert set(wf.TEXT_SIDE_LABELS) == {"minilm", "cliplike"}

@@ -14,8 +14,9 @@ real CLIP. This module holds what the page computes, so its cells stay short:
 - tables (:func:`variant_rows`, :func:`per_set_rows`) and figures (:func:`plot_variants`,
   :func:`plot_alignment`, :func:`plot_calibration`, :func:`plot_per_set`);
 - text-side fidelity against real CLIP's selections (:mod:`debiasood.data.fidelity`): :func:`bundle_fidelity`
-  for a feature bundle's own text side, :func:`clip_like_text` and :func:`clip_like_fidelity` for the CLIP-like
-  text side of :mod:`debiasood.world.text_side`, :func:`fidelity_table` with :data:`FIDELITY_TARGETS` beside.
+  for a feature bundle's own text side, :func:`clip_like_text` and :func:`other_text_sides` for the book's other
+  text side (the CLIP-like one of :mod:`debiasood.world.text_side`, or MiniLM for a world on it), and
+  :func:`fidelity_table` with :data:`FIDELITY_TARGETS` beside.
 
 The world's draws are SIMULATED: their rows carry ``world = "simulated"`` and figure titles say so. The per-set
 table and figure take any :class:`debiasood.core.evaluation.Evaluation` (a bundle's, real or simulated) and carry
@@ -466,8 +467,11 @@ FIDELITY_TARGETS: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "csp nouns": {"AUROC": (0.80, None), "false negatives %": (1.1, 2.1)},
 }
 
-#: The label of the CLIP-like text side in tables (:mod:`debiasood.world.text_side`).
-CLIP_LIKE_LABEL = "simulated: CLIP-like text side (MiniLM bent to rank words as CLIP does)"
+#: The text sides the book offers, by short name (used in record names), with their labels in tables.
+TEXT_SIDE_LABELS: dict[str, str] = {
+    "minilm": "simulated: MiniLM text side (all-MiniLM-L6-v2)",
+    "cliplike": "simulated: CLIP-like text side (MiniLM bent to rank words as CLIP does)",
+}
 
 _FIDELITY_HALVES = {"fit half": "fit", "held-out half": "held_out"}
 _FIDELITY_METRICS = {"AUROC": "auroc", "TV distance": "tv", "false negatives %": "fn"}
@@ -557,12 +561,21 @@ def clip_like_text(setup: Any, *, encoder: Any = None) -> dict[str, np.ndarray]:
             "id_neglabel": stored(names, prompts.NEGLABEL_ID_TEMPLATE, "imagenet1k/clip", setup.text["id_neglabel"])}
 
 
-def clip_like_fidelity(setup: Any, *, encoder: Any = None, split_seed: int = 0) -> list[dict[str, object]]:
-    """:func:`debiasood.data.fidelity.fidelity_rows` of the CLIP-like text side (:func:`clip_like_text`) on the
-    world's corpus; CSP's pool nouns are the corpus nouns' rows, as in the offline world."""
+def other_text_sides(setup: Any, *, split_seed: int = 0) -> dict[str, list[dict[str, object]]]:
+    """:func:`debiasood.data.fidelity.fidelity_rows` of the book's text sides other than the world's own, on the
+    world's corpus, by short name (:data:`TEXT_SIDE_LABELS`): the CLIP-like one (:func:`clip_like_text`) for a
+    world on MiniLM, MiniLM (its base encoder's stored features) for a world on the CLIP-like text side. CSP's
+    pool nouns are the corpus nouns' rows, as in the offline world."""
     from debiasood.data.fidelity import fidelity_rows
+    from debiasood.world.simulated import benchmark_text_features
+    from debiasood.world.text_side import ClipLikeTextEncoder
 
-    return fidelity_rows(clip_like_text(setup, encoder=encoder), setup.corpus, None, split_seed=split_seed)
+    if isinstance(setup.encoder, ClipLikeTextEncoder):
+        short = "minilm"
+        text = benchmark_text_features(setup.encoder.base, corpus=setup.corpus, csp=False, store=setup.store)
+    else:
+        short, text = "cliplike", clip_like_text(setup)
+    return {short: fidelity_rows(text, setup.corpus, None, split_seed=split_seed)}
 
 
 def _half(words: object) -> str | None:
