@@ -1,636 +1,739 @@
-"""Held-out generalisation of DNM's gain over NegLabel, on the offline SIMULATED world.
+"""Held-out generalisation: do DNM's gains over NegLabel hold on benchmarks nothing was tuned on? (notebook 05)
 
-Notebook 05 asks whether the gain of Debiased Negative Mining (DNM) over NegLabel survives settings that
-nothing was tuned on. Everything here runs on :mod:`debiasood.world.simulated` (MiniLM text features, synthetic image
-embeddings): no number produced here is a CLIP number.
+The question. Debiased Negative Mining (DNM; Peng et al., KDD 2026) changes two things in NegLabel (Jiang et
+al., ICLR 2024): which negatives are mined (the densest corpus words instead of those farthest from the ID
+labels) and how they are scored (the debiased partition function instead of NegLabel's). Do its gains hold
+across public OOD benchmark families (the ImageNet family, the CIFAR-10 OOD suite, domain-specific ID sets),
+head to head against NegLabel on the same backbone, and do they survive sets that played no part in choosing
+DNM's settings? If they vanish or flip there, the debiasing only moved the bias around.
 
-Protocol:
+The test, per setting (an ID set and its OOD sets, :data:`SETTINGS`) and per seed:
 
-1. Validation (:func:`split_concepts`, :func:`split_world`, :func:`validation_rows`, :func:`choose`). On the
-   ImageNet-1K world the concepts of the four OOD sets are split in two halves by caption name, so a name that
-   SUN and Places share falls in the same half. The hyper-parameters are chosen on validation images (their
-   own world seed and partition seed) of the validation halves only, by the lowest average FPR95: DNM's
-   (tau_neg, G) on a small grid and, so that both methods get the same budget, NegLabel's G on the same G grid.
-2. Held-out test: a new world seed and partition seed, and the held-out concept halves.
-3. Transfer (:data:`TRANSFERS`, :func:`transfer_world`, :func:`id_text`): the chosen settings, unchanged, on
-   other ID sets, in worlds that keep the parameters fitted on ImageNet-1K (not refitted). Each ID set embeds
-   its own prompts and mines its own NegLabel negatives; DNM's density negatives do not depend on the ID set.
-4. Gains (:func:`fpr95_gains`): FPR95(NegLabel) - FPR95(DNM) in points (positive = DNM better), with a paired
-   percentile bootstrap over images: every replicate resamples the ID and OOD images once and scores both
-   methods on the same resample. A gain "holds" when its interval lies above 0, "flips" when it lies below 0,
-   and "vanishes" when it contains 0 (:func:`verdict`). The interval covers image sampling only, not the
-   world draw or the partition of the negatives.
+1. One control suite (:func:`debiasood.book.verdicts.control_suite`) on the same images: NegLabel, its rule at
+   DNM's size, random negatives of DNM's size and part-of-speech split, DNM's density negatives under
+   NegLabel's score (tau = 1), the clamped DNM score, the official arithmetic, the clamped score with ties broken
+   by NegLabel's. Every setting gets the official settings of the backbone (:meth:`Settings.official`: its tau,
+   density quotas and k; tau = 1, no debiasing, with ImageNet-A/-R/-V2/-Sketch as ID).
+2. DNM's gain split into its two changes (:data:`CHANGES`): **negatives only** (density negatives against
+   NegLabel's rule, both under NegLabel's score) and **score only** (the clamped DNM score against NegLabel's,
+   both on the density negatives), and **both** (DNM against NegLabel). Each is A - B with a paired bootstrap
+   interval of the average over the setting's OOD sets, for FPR95 AND AUROC (:func:`debiasood.book.verdicts.claims`).
+3. Verdicts (:func:`gain_verdict`, :func:`setting_verdict`): on one seed a change **holds** when its interval
+   lies on the side where A is better (FPR95 below 0, AUROC above 0), **flips** when it lies on the other side
+   and **vanishes** when it contains 0. Across seeds a change keeps the seeds' common verdict; seeds that
+   disagree make it vanish: a gain that a redraw can undo has not survived.
+4. Seeds. In the offline world each seed redraws the images and the partition of the negatives, so the spread
+   over seeds is the world's own spread beside every interval (which covers the image sample of one draw). A
+   feature bundle's images are fixed: there a seed only re-partitions the negatives.
 
-Fast path. The grouped scores come from per-image sums (:func:`grouped_sums`): log S_ID and log N_g for every G
-of a grid from ONE similarity product, so a grid over tau_neg or G costs no further product.
-:func:`neglabel_from_sums` and :func:`dnm_from_sums` apply the formulas of :mod:`debiasood.core.scores` to the sums;
-the tests check them against :func:`debiasood.core.scores.neglabel_score` and :func:`debiasood.core.scores.dnm_score`.
+The transfer settings exist only in the offline world (:func:`setting_world`, :func:`setting_bundle`): a world
+whose ID concepts are the setting's ID set, with the parameters fitted on ImageNet-1K (not refitted), the ID
+set's own prompts and, for NegLabel, its own mining. DNM's density selection reads the corpus only, so it is
+the same for every setting. ImageNet-1K against the four MOS sets is the one setting that is not held out: the
+paper chose DNM's settings on it and the world was calibrated on it.
 
-References: Peng et al., KDD 2026 (DNM); Jiang et al., ICLR 2024 (NegLabel); Chuang et al., NeurIPS 2020
-(the debiasing identity and its clamp); Ming et al., NeurIPS 2022 (MCM, ImageNet-10/20).
+References: Peng et al., KDD 2026 (DNM); Jiang et al., ICLR 2024 (NegLabel); Chuang et al., NeurIPS 2020 (the
+debiasing identity and its clamp); Ming et al., NeurIPS 2022 (MCM, ImageNet-10/20/100); Efron & Tibshirani 1993
+(percentile bootstrap). Formulas: the book's method reference (``method-dnm-score``, ``method-dnm-closed-form``,
+``method-dnm-hazard``, ``method-official-settings``, ``method-benchmarks``).
 """
 
 from __future__ import annotations
 
-import math
+import re
+import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import torch
 from matplotlib.figure import Figure
 
-from debiasood.core.checks import ArrayLike, as_float_tensor, check_fraction, check_int, check_matrix, check_positive
-from debiasood.core.metrics import ood_metrics, paired_bootstrap
-from debiasood.core.partition import partition_negatives
-from debiasood.core.scores import (
-    DEFAULT_NUM_GROUPS,
-    DEFAULT_TAU_NEG,
-    DEFAULT_TEMPERATURE,
-    dnm_coefficient,
-    dnm_from_log_sums,
-    mcm_score,
-    neglabel_from_log_sums,
+from debiasood.book.verdicts import (
+    DENSITY_NEGLABEL_SCORE,
+    DNM_CLAMPED,
+    DNM_OFFICIAL,
+    DNM_TIE_BROKEN,
+    NEGLABEL,
+    NEGLABEL_AT_DNM_SIZE,
+    claims,
+    control_suite,
+    random_label,
+    verdict,
 )
-from debiasood.data import reported
+from debiasood.core.controls import saturation
+from debiasood.core.evaluation import Evaluation, Settings
+from debiasood.core.scores import DEFAULT_NUM_GROUPS, NonPositivePartitionWarning, dnm_coefficient
+from debiasood.core.tau import OFFICIAL_TAU_OFF_ID_SETS, official_backbone
+from debiasood.data.bundle import FeatureBundle, ImageSet, TextSide
 
-SCORES = ("mcm", "neglabel", "dnm", "dnm-official")
-"""Scores of a :class:`Config`: MCM; NegLabel on NegLabel's negatives; DNM (clamped) and DNM with the official
-arithmetic (no clamp) on DNM's density negatives."""
+FOUR_OOD_SETS = ("inaturalist", "sun", "places", "textures")
+#: The CIFAR-10 OOD suite of zero-shot CLIP papers. LSUN (crop) and LSUN (resize) are the same LSUN images cut
+#: or scaled to 32 x 32; the offline world draws images from concept names and knows no image size, so ONE
+#: LSUN set stands for both.
+CIFAR_SUITE = ("svhn", "lsun", "isun", "textures", "places365")
 
 DISPLAY_NAMES = {
     "imagenet1k": "ImageNet-1K", "imagenet10": "ImageNet-10", "imagenet20": "ImageNet-20",
     "imagenet100": "ImageNet-100", "food101": "Food-101", "oxford_pet": "Oxford-Pet", "cub200": "CUB-200",
     "stanford_cars": "Stanford-Cars", "cifar10": "CIFAR-10", "cifar100": "CIFAR-100",
-    "inaturalist": "iNaturalist", "sun": "SUN", "places": "Places", "textures": "Textures",
+    "inaturalist": "iNaturalist", "sun": "SUN", "places": "Places", "textures": "Textures", "svhn": "SVHN",
+    "lsun": "LSUN", "isun": "iSUN", "places365": "Places365", "imagenet-a": "ImageNet-A", "imagenet-r": "ImageNet-R",
+    "imagenet-v2": "ImageNet-V2", "imagenet-sketch": "ImageNet-Sketch",
 }
-FOUR_OOD_SETS = ("inaturalist", "sun", "places", "textures")
 
-#: Reported DNM FPR95, CLIP ViT-B/16, ImageNet-1K ID, full OOD sets (debiasood.data.reported): iNaturalist from the
-#: paper, the average from a secondary source; SUN, Places and Textures were not recovered.
-REPORTED_DNM_FPR95 = {s: reported.fpr95("dnm", s) for s in ("inaturalist", "average")}
+#: The benchmark families of the question, in the order the page reports them.
+FAMILIES = {"imagenet": "the ImageNet family", "cifar": "the CIFAR-10 OOD suite",
+            "domain": "domain-specific ID sets"}
+OWN_FAMILY = "these features"
 
-_ROWS_PER_CHUNK = 1024
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """An ID set and the OOD sets it is tested against."""
-
-    id_set: str
-    ood_sets: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        ood = "4 OOD sets" if self.ood_sets == FOUR_OOD_SETS else ", ".join(display(s) for s in self.ood_sets)
-        return f"{display(self.id_set)} vs {ood}"
-
-
-#: The transfer settings: near-OOD pairs in both directions, and ImageNet-100 and the fine-grained sets against
-#: the four OOD sets of the ImageNet-1K benchmark.
-TRANSFERS: tuple[Transfer, ...] = (
-    Transfer("imagenet10", ("imagenet20",)),
-    Transfer("imagenet20", ("imagenet10",)),
-    Transfer("imagenet100", FOUR_OOD_SETS),
-    Transfer("food101", FOUR_OOD_SETS),
-    Transfer("oxford_pet", FOUR_OOD_SETS),
-    Transfer("cub200", FOUR_OOD_SETS),
-    Transfer("stanford_cars", FOUR_OOD_SETS),
-    Transfer("cifar10", ("cifar100",)),
-    Transfer("cifar100", ("cifar10",)),
-)
+#: DNM's gain split into its two changes, and both together: (A, B) of the control suite, A - B.
+CHANGES = {"negatives": (DENSITY_NEGLABEL_SCORE, NEGLABEL), "score": (DNM_CLAMPED, DENSITY_NEGLABEL_SCORE),
+           "both": (DNM_CLAMPED, NEGLABEL)}
+CHANGE_LABELS = {"negatives": "negatives only", "score": "score only", "both": "both (DNM vs NegLabel)"}
+CHANGE_PHRASES = {"negatives": "the negatives-only change", "score": "the score-only change",
+                  "both": "DNM against NegLabel (both changes)"}
+METRICS = ("fpr95", "auroc")
+METRIC_LABELS = {"fpr95": "FPR95", "auroc": "AUROC"}
+VERDICTS = ("holds", "vanishes", "flips")
 
 
 def display(name: str) -> str:
-    """A set's name as the papers write it (split halves keep their suffix: 'SUN/test')."""
-    base, _, half = name.partition("/")
-    return DISPLAY_NAMES.get(base, base) + (f"/{half}" if half else "")
+    """A set's name as the papers write it ('cifar10' -> 'CIFAR-10'); unknown names are kept."""
+    return DISPLAY_NAMES.get(name, name)
 
 
 @dataclass(frozen=True)
-class Config:
-    """One scored method: the score, its number of groups G and its share of true negatives tau_neg.
+class Setting:
+    """An ID set, the OOD sets it is tested against, its family, and whether DNM's settings were chosen on it."""
 
-    ``num_groups`` is ignored by MCM and ``tau_neg`` by MCM and NegLabel (NegLabel is DNM at tau_neg = 1).
-    """
-
-    score: str
-    num_groups: int = DEFAULT_NUM_GROUPS
-    tau_neg: float = DEFAULT_TAU_NEG
+    key: str
+    family: str
+    id_set: str
+    ood_sets: tuple[str, ...]
+    tuned: bool = False
 
     def __post_init__(self) -> None:
-        if self.score not in SCORES:
-            raise ValueError(f"score must be one of {SCORES}, got {self.score!r}")
-        check_int("num_groups", self.num_groups)
-        check_fraction("tau_neg", self.tau_neg)
+        if not self.ood_sets or self.id_set in self.ood_sets:
+            raise ValueError(f"setting {self.key!r}: ood_sets must be non-empty and exclude the ID set {self.id_set!r}")
 
     @property
-    def negatives(self) -> str | None:
-        """Which negatives the score uses: 'neglabel' (NegLabel's mining), 'density' (DNM's) or None (MCM)."""
-        return {"mcm": None, "neglabel": "neglabel"}.get(self.score, "density")
-
-    def describe(self) -> str:
-        if self.score == "mcm":
-            return "MCM"
-        if self.score == "neglabel":
-            return f"NegLabel, G = {self.num_groups}"
-        return f"{self.score}, G = {self.num_groups}, tau = {self.tau_neg:g}"
+    def label(self) -> str:
+        return f"{display(self.id_set)} vs {', '.join(display(s) for s in self.ood_sets)}"
 
 
-def parse_grid(text: str, name: str, kind: type = float) -> tuple:
-    """A comma-separated notebook parameter ("0.1,0.5,1") as a sorted tuple of unique ``kind`` values."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"{name} must be a non-empty comma-separated list, got {text!r}")
+#: The settings of the question: ImageNet-1K (tuned), the ImageNet subsets (MCM's near-OOD pair both ways,
+#: ImageNet-100 against the MOS sets), the CIFAR-10 OOD suite (CIFAR-10 and CIFAR-100 as ID) and CIFAR-10 against
+#: CIFAR-100, and four domain-specific ID sets against the MOS sets (as NegLabel's and DNM's papers test them).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("imagenet1k", "imagenet", "imagenet1k", FOUR_OOD_SETS, tuned=True),
+    Setting("imagenet10", "imagenet", "imagenet10", ("imagenet20",)),
+    Setting("imagenet20", "imagenet", "imagenet20", ("imagenet10",)),
+    Setting("imagenet100", "imagenet", "imagenet100", FOUR_OOD_SETS),
+    Setting("cifar10", "cifar", "cifar10", CIFAR_SUITE),
+    Setting("cifar100", "cifar", "cifar100", CIFAR_SUITE),
+    Setting("cifar10_cifar100", "cifar", "cifar10", ("cifar100",)),
+    Setting("cub200", "domain", "cub200", FOUR_OOD_SETS),
+    Setting("stanford_cars", "domain", "stanford_cars", FOUR_OOD_SETS),
+    Setting("food101", "domain", "food101", FOUR_OOD_SETS),
+    Setting("oxford_pet", "domain", "oxford_pet", FOUR_OOD_SETS),
+)
+
+
+def parse_seeds(text: str, name: str = "SEEDS", *, minimum: int = 2) -> tuple[int, ...]:
+    """A comma-separated notebook parameter ("0,1") as distinct seeds >= 0, in the given order."""
     try:
-        values = [kind(part) for part in text.split(",")]
+        seeds = tuple(int(part) for part in str(text).split(","))
     except ValueError as error:
-        raise ValueError(f"{name} must list {kind.__name__} values separated by commas, got {text!r}") from error
-    return tuple(sorted(set(values)))
+        raise ValueError(f"{name} must list integers separated by commas, e.g. '0,1'; got {text!r}") from error
+    if len(set(seeds)) != len(seeds) or len(seeds) < minimum or min(seeds) < 0:
+        raise ValueError(f"{name} must list at least {minimum} distinct seeds >= 0, got {text!r}")
+    return seeds
 
 
-# ---------------------------------------------------------------- validation split of the OOD concepts
+def world_sizes(setting: Setting, id_images: int, ood_images: int) -> dict[str, int]:
+    """Images per set of ``setting`` in the offline world: ``id_images`` ID images, ``ood_images`` per OOD set."""
+    for name, value in (("id_images", id_images), ("ood_images", ood_images)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return {setting.id_set: id_images, **{name: ood_images for name in setting.ood_sets}}
 
-def split_concepts(names: Mapping[str, Sequence[str]], *, seed: int = 0,
-                   val_fraction: float = 0.5) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Split each set's concepts into a validation and a test half, by NAME across sets.
 
-    Sets are taken in the given order. A name already placed (it appeared in an earlier set) keeps its half;
-    the set's other names are shuffled (seeded, from their sorted order) and fill the validation half up to
-    ``round(val_fraction * number of distinct names)``. Returns ``{set: (validation indices, test indices)}``
-    into each set's concept list. Every half must be non-empty.
+def features_note(features: Any, backbone: str) -> str:
+    """The note at the top of the page: where every number comes from (the features' provenance label) and
+    whose official settings apply."""
+    bundle = features.bundle
+    label, model = features.label, bundle.provenance.model
+    corpus = f"the {bundle.provenance.corpus_name} corpus ({len(bundle.text.corpus.words):,} words)"
+    if features.setup is not None:
+        source = (f"**{label}**: the text features of {model} on {corpus}, and image embeddings drawn by the "
+                  "offline world's generator, whose parameters were fitted on ImageNet-1K only. None of them is a "
+                  "CLIP number; reported CLIP ViT-B/16 numbers appear only where marked \"reported\"")
+    else:
+        sizes = ", ".join(f"{display(name)} {len(bundle.images[name])}" for name in bundle.ood_sets)
+        source = (f"**{label}**: {len(bundle.images[bundle.id_set])} {display(bundle.id_set)} images against "
+                  f"{sizes}, and {corpus}. These features hold one setting; the sections that need the offline "
+                  "world (other ID sets, the CIFAR-10 OOD suite, redrawn images) say so and are skipped")
+    try:
+        official = official_backbone(model)
+    except ValueError:
+        official = None
+    whose = f"the official settings of {backbone}"
+    if official not in (None, official_backbone(backbone)):
+        whose += f" (these features come from {official}: set BACKBONE to match)"
+    if features.setup is None and official is None:
+        whose += f"; the official code has no settings for {model}"
+    return (f"```{{note}}\nEvery number on this page comes from {source}. DNM and NegLabel run with {whose}. The "
+            "benchmarks, the hazard and the reported numbers are defined in the method reference "
+            "({ref}`method-benchmarks`, {ref}`method-dnm-hazard`, {ref}`method-reported`).\n```")
+
+
+def reported_line() -> str:
+    """The reported CLIP ViT-B/16 numbers of the tuned setting (ImageNet-1K against the four full OOD sets)."""
+    from debiasood.data import reported
+
+    neglabel = reported.REPORTED["neglabel"]["average"]
+    dnm_fpr95 = reported.fpr95("dnm", "average")
+    mark = reported.MARKS.get(("dnm", "average"), "")
+    return (f"Reported ({reported.LABEL}, ImageNet-1K against the four full OOD sets, average): NegLabel "
+            f"{neglabel[0]:.2f} FPR95 / {neglabel[1]:.2f} AUROC; DNM {dnm_fpr95:.2f}{mark} FPR95 (from a secondary "
+            f"source; its AUROC average was not recovered), {dnm_fpr95 - neglabel[0]:+.2f} points against NegLabel. "
+            "The paper does not separate the two changes.")
+
+
+def own_setting(bundle: FeatureBundle) -> Setting:
+    """The setting a bundle holds: its ID set against its OOD sets. The offline world's own bundle is ImageNet-1K
+    against the MOS sets, the tuned setting of :data:`SETTINGS`; any bundle with ImageNet-1K against some of the
+    MOS sets holds the setting the paper tuned DNM on."""
+    for setting in SETTINGS:
+        if (bundle.provenance.world == "simulated" and setting.id_set == bundle.id_set
+                and setting.ood_sets == bundle.ood_sets):
+            return setting
+    tuned = bundle.id_set == SETTINGS[0].id_set and set(bundle.ood_sets) <= set(FOUR_OOD_SETS)
+    return Setting("own", OWN_FAMILY, bundle.id_set, bundle.ood_sets, tuned=tuned)
+
+
+def official_settings(backbone: str, setting: Setting, bundle: FeatureBundle, *, seed: int) -> Settings:
+    """The official settings of ``backbone`` for the setting's ID set, partitioned with ``seed``.
+
+    G stays the official 100 unless a selection of this corpus is smaller (a small custom corpus): then G is the
+    smallest selection's size, so that every group holds at least one negative.
     """
-    check_fraction("val_fraction", val_fraction, high_closed=False)
-    if not names:
-        raise ValueError("names is empty: pass {set name: concept names}")
-    rng = np.random.default_rng(seed)
-    half: dict[str, bool] = {}  # name -> True for validation
-    out = {}
-    for set_name, concepts in names.items():
-        distinct = sorted(set(concepts))
-        if not distinct:
-            raise ValueError(f"names[{set_name!r}] is empty")
-        target = round(val_fraction * len(distinct)) - sum(half.get(n, False) for n in distinct)
-        fresh = [distinct[i] for i in rng.permutation(len(distinct)) if distinct[i] not in half]
-        for position, concept in enumerate(fresh):
-            half[concept] = position < target
-        is_val = np.array([half[c] for c in concepts])
-        if is_val.all() or not is_val.any():
-            raise ValueError(f"the split of {set_name!r} leaves a half empty: it needs more distinct names")
-        out[set_name] = (np.flatnonzero(is_val), np.flatnonzero(~is_val))
-    return out
+    settings = Settings.official(backbone, setting.id_set, seed=seed)
+    parts = bundle.text.corpus.parts_of_speech
+    smallest = min(selection_size(parts, settings.density_quotas()),
+                   selection_size(parts, settings.neglabel_quotas()))
+    if smallest < 1:
+        raise ValueError(f"the corpus of {bundle.label} ({len(parts)} words) is too small: a selection is empty")
+    return replace(settings, num_groups=min(settings.num_groups, smallest))
 
 
-def split_world(world: Any, splits: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Any:
-    """The world with each split set replaced by two sets '<set>/val' and '<set>/test' (same parameters)."""
-    from debiasood.world.simulated import SemanticWorld
-
-    unknown = [name for name in splits if name not in world.sets or name == world.id_set]
-    if unknown:
-        raise ValueError(f"splits names {unknown}, which are not OOD sets of the world ({', '.join(world.sets)})")
-    concepts = {world.id_set: world.concepts[world.id_set]}
-    for name, (val, test) in splits.items():
-        concepts[f"{name}/val"] = world.concepts[name][val]
-        concepts[f"{name}/test"] = world.concepts[name][test]
-    return SemanticWorld(concepts, id_set=world.id_set, params=world.params)
+def selection_size(parts_of_speech: Sequence[str], quotas: Mapping[str, float]) -> int:
+    """How many words a per-part selection keeps: sum over parts of int(quota * n_part), the rule of
+    :func:`debiasood.core.mining.select_per_part`."""
+    counts = Counter(parts_of_speech)
+    return sum(int(counts[part] * quota) for part, quota in quotas.items())
 
 
-def caption_names(set_names: Sequence[str]) -> dict[str, list[str]]:
-    """Each set's concepts as the world captions them (so that SUN's and Places' shared scenes match)."""
-    from debiasood.data.label_sets import get_label_set
+# ---------------------------------------------------------------- the offline world's settings
+
+def caption_names() -> dict[str, Any]:
+    """How the world captions each set's concepts: the world's own rules, scene names for the new scene sets
+    (LSUN, iSUN, Places365, as for SUN and Places), and "house number <digit>" for SVHN's digits (SVHN's images
+    are house numbers from Street View; a bare digit in "a bad photo of a 7." says nothing about them)."""
     from debiasood.world.simulated import CAPTION_NAMES
 
-    return {name: [CAPTION_NAMES.get(name, str)(c) for c in get_label_set(name).class_names] for name in set_names}
+    scene = CAPTION_NAMES["places"]
+    return {**CAPTION_NAMES, "lsun": scene, "isun": scene, "places365": scene,
+            "svhn": lambda digit: f"house number {digit}"}
 
 
-# ---------------------------------------------------------------- worlds and text of other ID sets
-
-def transfer_world(encoder: Any, transfer: Transfer, params: Any = None) -> Any:
-    """A world whose ID set is ``transfer.id_set``, with the ImageNet-1K-fitted parameters (not refitted)."""
+def setting_world(encoder: Any, setting: Setting, *, params: Any = None, store: Any = None) -> Any:
+    """A world whose ID concepts are ``setting.id_set`` and whose other sets are its OOD sets, with ``params``
+    (the ImageNet-1K fit, not refitted)."""
     from debiasood.data.label_sets import get_label_set
     from debiasood.world.simulated import SemanticWorld
 
-    sets = {name: get_label_set(name).class_names for name in (transfer.id_set, *transfer.ood_sets)}
-    return SemanticWorld.from_encoder(encoder, sets, id_set=transfer.id_set, params=params)
+    sets = {name: get_label_set(name).class_names for name in (setting.id_set, *setting.ood_sets)}
+    return SemanticWorld.from_encoder(encoder, sets, caption_names=caption_names(), id_set=setting.id_set,
+                                      params=params, store=store)
 
 
-@dataclass(frozen=True)
-class SetText:
-    """Text features of one ID set, padded for the world (:meth:`debiasood.world.simulated.SemanticWorld.text`)."""
-
-    id_mcm: np.ndarray  # (K, D + 1): "a photo of a {}"
-    id_neglabel: np.ndarray  # (K, D + 1): "the nice {}"
-    negatives: dict[str, np.ndarray]  # "neglabel" / "density" -> (M, D + 1)
-
-    @property
-    def num_id_labels(self) -> int:
-        return self.id_neglabel.shape[0]
-
-    @classmethod
-    def from_benchmark(cls, world: Any, text: Mapping[str, np.ndarray], density_indices: np.ndarray) -> SetText:
-        """ImageNet-1K's text from :func:`debiasood.world.simulated.benchmark_text_features` and DNM's density
-        indices."""
-        density = np.asarray(text["corpus_features"])[np.asarray(density_indices)]
-        return cls(world.text(text["id_mcm"]), world.text(text["id_neglabel"]),
-                   {"neglabel": world.text(text["negatives"]), "density": world.text(density)})
-
-
-def id_text(world: Any, encoder: Any, id_set: str, corpus: Any, corpus_features: np.ndarray,
-            density_indices: np.ndarray) -> SetText:
-    """ID prompts of ``id_set`` (cached), its own NegLabel negatives, and DNM's density negatives."""
+def setting_text(base: TextSide, world: Any, encoder: Any, id_set: str, *, store: Any = None) -> TextSide:
+    """``base`` (the offline world's text side) with the ID labels of ``id_set``: its names (and wnids), and
+    its MCM and NegLabel prompts embedded by ``encoder`` (cached) in the world's joint space. The corpus and its
+    features stay ``base``'s own arrays."""
     from debiasood.core import prompts
-    from debiasood.core.mining import neglabel_mining
     from debiasood.data.feature_store import cached_text_features
     from debiasood.data.label_sets import get_label_set
 
-    names = list(get_label_set(id_set).class_names)
+    label_set = get_label_set(id_set)
+    names = list(label_set.class_names)
     key = f"debiasood.book.held_out/{id_set}"
-    id_mcm = cached_text_features(encoder, names, prompts.MCM_TEMPLATE, key, progress=False).numpy()
-    id_neglabel = cached_text_features(encoder, names, prompts.NEGLABEL_ID_TEMPLATE, key, progress=False).numpy()
-    mined = neglabel_mining(corpus_features, id_neglabel, list(corpus.words), list(corpus.parts_of_speech))
-    negatives = {"neglabel": corpus_features[np.asarray(mined.indices)],
-                 "density": corpus_features[np.asarray(density_indices)]}
-    return SetText(world.text(id_mcm), world.text(id_neglabel), {k: world.text(v) for k, v in negatives.items()})
+    features = {template: cached_text_features(encoder, names, template, key, store=store, progress=False).numpy()
+                for template in (prompts.MCM_TEMPLATE, prompts.NEGLABEL_ID_TEMPLATE)}
+    return replace(base, id_names=tuple(names), id_wnids=label_set.wnids,
+                   id_mcm=world.text(features[prompts.MCM_TEMPLATE]),
+                   id_neglabel=world.text(features[prompts.NEGLABEL_ID_TEMPLATE]), csp_pool=None,
+                   csp_features=None, id_csp=None, fixed_negatives=None)
 
 
-def draw_images(world: Any, sizes: Mapping[str, int], seed: int) -> dict[str, np.ndarray]:
-    """Image features of each named set of ``world``, ``sizes[set]`` of them, drawn with ``seed``."""
-    return {name: world.images(name, n, seed=seed).features for name, n in sizes.items()}
+def setting_bundle(base: FeatureBundle, text: TextSide, world: Any, sizes: Mapping[str, int],
+                   seed: int) -> FeatureBundle:
+    """``base`` with ``text`` and ``sizes[set]`` images of each of ``world``'s sets named in ``sizes``, drawn
+    with ``seed`` (ID images carry their class labels).
 
-
-def transfer_setting(encoder: Any, transfer: Transfer, corpus: Any, corpus_features: np.ndarray,
-                     density_indices: np.ndarray, configs: Mapping[str, Config], *, images_per_class: int,
-                     max_id_images: int, ood_images: int, seed: int, params: Any = None) -> SettingScores:
-    """Build the transfer's world and text, draw its images and score them with ``configs`` (unchanged).
-
-    ID images: ``images_per_class`` per ID class on average (classes are drawn uniformly), at most
-    ``max_id_images``; ``ood_images`` per OOD set.
+    ``text`` must share ``base``'s corpus features (the same array): the bundle then keeps ``base``'s cache
+    (``dataclasses.replace`` carries it), so DNM's density statistic, which reads the corpus only and costs a
+    kNN search over it, is computed once for every setting and seed.
     """
-    for name, value in (("images_per_class", images_per_class), ("max_id_images", max_id_images),
-                        ("ood_images", ood_images)):
-        check_int(name, value)
-    world = transfer_world(encoder, transfer, params)
-    text = id_text(world, encoder, transfer.id_set, corpus, corpus_features, density_indices)
-    sizes = {transfer.id_set: min(images_per_class * text.num_id_labels, max_id_images),
-             **{s: ood_images for s in transfer.ood_sets}}
-    return score_setting(draw_images(world, sizes, seed), transfer.id_set, text, configs, seed=seed,
-                         label=transfer.label)
+    if text.corpus_features is not base.text.corpus_features:
+        raise ValueError("text must share base's corpus features (the same array), or the density statistic "
+                         "base has cached would not be the one of text's corpus")
+    if world.id_set not in sizes or len(sizes) < 2:
+        raise ValueError(f"sizes must name the world's ID set {world.id_set!r} and at least one OOD set, "
+                         f"got {sorted(sizes)}")
+    images = {}
+    for name in (world.id_set, *(s for s in sizes if s != world.id_set)):
+        drawn = world.images(name, sizes[name], seed=seed)
+        images[name] = ImageSet(drawn.features, drawn.classes if name == world.id_set else None)
+    return replace(base, text=text, images=images, id_set=world.id_set)
 
 
-# ---------------------------------------------------------------- grouped scores from per-image sums
+def seed_bundles(features: Any, setting: Setting, seeds: Sequence[int], *, id_images: int,
+                 ood_images: int) -> dict[int, FeatureBundle]:
+    """One bundle per seed for ``setting``.
 
-@dataclass(frozen=True)
-class GroupedSums:
-    """Per image: log S_ID and, for each G, log N_g of the seeded partition into G groups (float64)."""
-
-    log_s_id: np.ndarray  # (N,)
-    log_n: dict[int, np.ndarray]  # G -> (N, G)
-    num_id_labels: int
-    num_negatives: int
-    temperature: float
-
-    def group_size(self, num_groups: int) -> int:
-        if num_groups not in self.log_n:
-            raise ValueError(f"num_groups={num_groups} was not computed; have {sorted(self.log_n)}")
-        return self.num_negatives // num_groups
-
-
-def grouped_sums(image_features: ArrayLike, id_text_features: ArrayLike, neg_text_features: ArrayLike,
-                 group_counts: Sequence[int], *, seed: int = 0, temperature: float = DEFAULT_TEMPERATURE,
-                 chunk_rows: int = _ROWS_PER_CHUNK) -> GroupedSums:
-    """log S_ID = LSE_k(s_k/T) and log N_g = LSE_{j in g}(s~_j/T) for every G in ``group_counts``.
-
-    The partition into G groups is ``partition_negatives(M, G, seed)``, the one the scores use for the same
-    arguments. One product of each chunk of images with all text rows serves every G.
+    ``features`` is a :class:`debiasood.book.features.ChapterFeatures`. With the offline world every seed draws
+    its own images (``id_images`` ID images, ``ood_images`` per OOD set); the features' own bundle serves the
+    first seed of its own setting. A feature bundle without the world serves every seed (only the partition of
+    the negatives changes with the seed) and only its own setting.
     """
-    check_positive("temperature", temperature)
-    check_int("chunk_rows", chunk_rows)
-    if not group_counts:
-        raise ValueError("group_counts is empty: give at least one number of groups G")
-    images = as_float_tensor("image_features", image_features)
-    check_matrix("image_features", images)
-    id_text = as_float_tensor("id_text_features", id_text_features, like=images)
-    check_matrix("id_text_features", id_text, dim=images.shape[1])
-    neg_text = as_float_tensor("neg_text_features", neg_text_features, like=images)
-    check_matrix("neg_text_features", neg_text, dim=images.shape[1])
-    num_id, num_neg = id_text.shape[0], neg_text.shape[0]
-    partitions = {int(g): torch.from_numpy(partition_negatives(num_neg, int(g), seed).reshape(-1))
-                  for g in group_counts}
-    text_over_t = torch.cat([id_text, neg_text]) / temperature
-    log_s_id = np.empty(images.shape[0])
-    log_n = {g: np.empty((images.shape[0], g)) for g in partitions}
-    with torch.no_grad():
-        for start in range(0, images.shape[0], chunk_rows):
-            block = slice(start, min(start + chunk_rows, images.shape[0]))
-            logits = images[block] @ text_over_t.T
-            log_s_id[block] = torch.logsumexp(logits[:, :num_id], dim=1).double().numpy()
-            negatives = logits[:, num_id:]
-            for g, order in partitions.items():
-                grouped = negatives[:, order].view(-1, g, order.numel() // g)
-                log_n[g][block] = torch.logsumexp(grouped, dim=2).double().numpy()
-    return GroupedSums(log_s_id, log_n, num_id, num_neg, float(temperature))
+    bundle = features.bundle
+    if features.setup is None:
+        if setting != own_setting(bundle):
+            raise ValueError(f"{features.label} holds only its own setting ({own_setting(bundle).label}); the "
+                             f"setting {setting.label} needs the offline world")
+        return {seed: bundle for seed in seeds}
+    setup = features.setup
+    sizes = world_sizes(setting, id_images, ood_images)
+    if setting == own_setting(bundle):
+        world, text = setup.world, bundle.text
+    else:
+        world = setting_world(setup.encoder, setting, params=setup.world.params, store=setup.store)
+        text = setting_text(bundle.text, world, setup.encoder, setting.id_set, store=setup.store)
+    out = {}
+    for seed in seeds:
+        drawn = {name: len(image_set) for name, image_set in bundle.images.items()}
+        reuse = setting == own_setting(bundle) and seed == seeds[0] and drawn == sizes
+        out[seed] = bundle if reuse else setting_bundle(bundle, text, world, sizes, seed)
+    return out
 
 
-def neglabel_from_sums(sums: GroupedSums, num_groups: int) -> np.ndarray:
-    """NegLabel's score (1/G) sum_g S_ID / (S_ID + N_g): :func:`debiasood.core.scores.neglabel_from_log_sums`."""
-    sums.group_size(num_groups)
-    return neglabel_from_log_sums(torch.from_numpy(sums.log_s_id), torch.from_numpy(sums.log_n[num_groups])).numpy()
+# ---------------------------------------------------------------- one setting: controls, changes, verdicts
 
+_WARNED_PAIRS = re.compile(r"(\d+) \(image, group\) pairs")
 
-def dnm_from_sums(sums: GroupedSums, num_groups: int, tau_neg: float, *, clamp: bool = True) -> np.ndarray:
-    """DNM's score with the ID labels as positives (official scale off):
-    :func:`debiasood.core.scores.dnm_from_log_sums`.
-
-    Without the clamp, Z_g <= 0 gives negative or infinite scores, as the official code.
-    """
-    check_fraction("tau_neg", tau_neg)
-    log_s_id = torch.from_numpy(sums.log_s_id)
-    scores, _ = dnm_from_log_sums(log_s_id, torch.from_numpy(sums.log_n[num_groups]),
-                                  log_s_id - math.log(sums.num_id_labels), group_size=sums.group_size(num_groups),
-                                  tau_neg=tau_neg, temperature=sums.temperature, clamp=clamp)
-    return scores.numpy()
-
-
-def nonpositive_images(sums: GroupedSums, num_groups: int, tau_neg: float) -> np.ndarray:
-    """Per image: True where some group has Z_g <= 0 in the official arithmetic (tau Z_g = a S_ID + N_g)."""
-    a = dnm_coefficient(sums.num_id_labels, sums.group_size(num_groups), tau_neg)
-    if a >= 0:
-        return np.zeros(sums.log_s_id.shape[0], dtype=bool)
-    return (sums.log_n[num_groups] <= math.log(-a) + sums.log_s_id[:, None]).any(axis=1)
-
-
-# ---------------------------------------------------------------- scoring a setting
 
 @dataclass
-class SettingScores:
-    """Scores of every method on the ID set and each OOD set of one setting, and their metrics."""
+class SettingResult:
+    """Everything measured on one setting: per seed, the control suite and the paired claims of :data:`CHANGES`."""
 
-    label: str
-    id_set: str
-    ood_sets: tuple[str, ...]
+    setting: Setting
+    label: str  # the features' provenance label
+    backbone: str
+    tau: float
     num_id_labels: int
-    sizes: dict[str, int]
-    scores: dict[str, dict[str, np.ndarray]]  # set -> method -> scores
-    configs: dict[str, Config]
-    nonpositive_share: dict[str, dict[str, float]] = field(default_factory=dict)  # method -> set -> share
+    group_size: int  # Q = M // G of DNM's density negatives
+    random_seeds: tuple[int, ...]  # seeds of the random-negative controls
+    evaluations: dict[int, Evaluation] = field(default_factory=dict)
+    claims: dict[int, list[dict[str, object]]] = field(default_factory=dict)
+    nonpositive_share: dict[int, float] = field(default_factory=dict)  # (image, group) pairs with Z_g <= 0
 
-    def metrics(self, method: str, ood_set: str) -> dict[str, float]:
-        return ood_metrics(self.scores[self.id_set][method], self.scores[ood_set][method])
+    @property
+    def seeds(self) -> tuple[int, ...]:
+        return tuple(self.evaluations)
 
-    def average(self, method: str, metric: str = "fpr95") -> float:
-        return float(np.mean([self.metrics(method, s)[metric] for s in self.ood_sets]))
+    @property
+    def random_controls(self) -> tuple[str, ...]:
+        return tuple(random_label(seed) for seed in self.random_seeds)
+
+    @property
+    def a(self) -> float:
+        """The official closed form's a = tau - Q (1 - tau) / K (method reference, ``method-dnm-closed-form``)."""
+        return dnm_coefficient(self.num_id_labels, self.group_size, self.tau)
+
+    def change(self, change: str, metric: str) -> dict[str, Any]:
+        """One change on one metric: per seed A, B, A - B, its interval and verdict; the spread of A - B over
+        seeds (max - min) and the verdict across seeds (:func:`setting_verdict`)."""
+        if change not in CHANGES or metric not in METRICS:
+            raise ValueError(f"change must be one of {list(CHANGES)} and metric one of {METRICS}, got "
+                             f"{change!r}, {metric!r}")
+        a, b = CHANGES[change]
+        rows = [next(row for row in self.claims[seed] if (row["A"], row["B"], row["metric"]) == (a, b, metric))
+                for seed in self.seeds]
+        differences = [float(row["A - B"]) for row in rows]
+        per_seed = [gain_verdict(metric, float(row["low"]), float(row["high"])) for row in rows]
+        return {"a": [float(row["A value"]) for row in rows], "b": [float(row["B value"]) for row in rows],
+                "difference": differences, "low": [float(row["low"]) for row in rows],
+                "high": [float(row["high"]) for row in rows], "verdicts": per_seed,
+                "spread": max(differences) - min(differences), "verdict": setting_verdict(per_seed)}
+
+    def average(self, method: str, metric: str, seed: int | None = None) -> float:
+        """``method``'s average ``metric`` over the OOD sets on ``seed`` (default: the first seed)."""
+        seed = self.seeds[0] if seed is None else seed
+        return float(self.evaluations[seed].metrics(method)["average"][metric])
+
+    def saturation(self, method: str = DNM_CLAMPED, seed: int | None = None) -> dict[str, float]:
+        """Shares of ID and of OOD images (all OOD sets together) whose ``method`` score ties at its maximum."""
+        result = self.evaluations[self.seeds[0] if seed is None else seed]
+        scores = result.scores[method]
+        return saturation({"id": scores[result.id_set],
+                           "ood": np.concatenate([scores[s] for s in result.ood_sets])})
 
 
-def score_setting(images: Mapping[str, np.ndarray], id_set: str, text: SetText, configs: Mapping[str, Config], *,
-                  seed: int = 0, temperature: float = DEFAULT_TEMPERATURE, label: str | None = None) -> SettingScores:
-    """Score the images of ``id_set`` and of every other set in ``images`` with each named config.
+def gain_verdict(metric: str, low: float, high: float) -> str:
+    """'holds' when the interval of A - B lies on A's better side (FPR95 < 0, AUROC > 0), 'flips' when it lies
+    on B's, 'vanishes' when it contains 0 (:func:`debiasood.book.verdicts.verdict`)."""
+    return {"A better": "holds", "B better": "flips", "no difference": "vanishes"}[verdict(metric, low, high)]
 
-    All images go through one product per kind of negatives (:func:`grouped_sums`, partition ``seed``), so the
-    configs share the expensive part. The official DNM also reports the share of images with some Z_g <= 0.
+
+def setting_verdict(per_seed: Sequence[str]) -> str:
+    """The seeds' common verdict, or 'vanishes' when they disagree (a redraw undoes the gain)."""
+    if not per_seed or any(v not in VERDICTS for v in per_seed):
+        raise ValueError(f"per_seed must be non-empty verdicts among {VERDICTS}, got {list(per_seed)}")
+    return per_seed[0] if len(set(per_seed)) == 1 else "vanishes"
+
+
+def run_setting(bundles: Mapping[int, FeatureBundle], setting: Setting, backbone: str, *,
+                random_seeds: Sequence[int] = (0, 1, 2), num_resamples: int = 1000) -> SettingResult:
+    """The control suite and the paired claims of :data:`CHANGES` on each seed's bundle, with the official
+    settings of ``backbone`` partitioned by the seed.
+
+    The official arithmetic warns (:class:`debiasood.core.scores.NonPositivePartitionWarning`) where some
+    Z_g <= 0; those warnings are the measurement of the hazard here, so they are caught and counted (the share
+    of (image, group) pairs) instead of shown. Every other warning is passed on.
     """
-    if id_set not in images or len(images) < 2:
-        raise ValueError(f"images must hold the ID set {id_set!r} and at least one OOD set, got {sorted(images)}")
-    if not configs:
-        raise ValueError("configs is empty: name at least one Config to score")
-    names = list(images)
-    stacked = np.concatenate([images[n] for n in names])
-    bounds = np.cumsum([0] + [len(images[n]) for n in names])
-    by_set = {n: slice(bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
-    sums = {}
-    for kind in {c.negatives for c in configs.values()} - {None}:
-        if kind not in text.negatives:
-            raise ValueError(f"text has no {kind!r} negatives; it has {sorted(text.negatives)}")
-        counts = sorted({c.num_groups for c in configs.values() if c.negatives == kind})
-        sums[kind] = grouped_sums(stacked, text.id_neglabel, text.negatives[kind], counts, seed=seed,
-                                  temperature=temperature)
-    scores: dict[str, dict[str, np.ndarray]] = {n: {} for n in names}
-    nonpositive: dict[str, dict[str, float]] = {}
-    for method, config in configs.items():
-        if config.score == "mcm":
-            values = np.asarray(mcm_score(stacked, text.id_mcm))
-        elif config.score == "neglabel":
-            values = neglabel_from_sums(sums["neglabel"], config.num_groups)
-        else:
-            values = dnm_from_sums(sums["density"], config.num_groups, config.tau_neg,
-                                   clamp=config.score == "dnm")
-        if config.score == "dnm-official":
-            flagged = nonpositive_images(sums["density"], config.num_groups, config.tau_neg)
-            nonpositive[method] = {n: float(flagged[by_set[n]].mean()) for n in names}
-        for n in names:
-            scores[n][method] = values[by_set[n]]
-    ood_sets = tuple(n for n in names if n != id_set)
-    return SettingScores(label or f"{display(id_set)} vs {', '.join(display(s) for s in ood_sets)}", id_set,
-                         ood_sets, text.num_id_labels, {n: len(images[n]) for n in names}, scores, dict(configs),
-                         nonpositive)
+    if not bundles:
+        raise ValueError("bundles is empty: pass {seed: FeatureBundle}")
+    first = next(iter(bundles.values()))
+    result = None
+    for seed, bundle in bundles.items():
+        settings = official_settings(backbone, setting, bundle, seed=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", NonPositivePartitionWarning)
+            suite = control_suite(bundle, settings, random_seeds=random_seeds)
+        pairs = 0
+        for warning in caught:
+            if issubclass(warning.category, NonPositivePartitionWarning):
+                pairs += int(_WARNED_PAIRS.search(str(warning.message)).group(1))
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        if result is None:
+            num_negatives = len(bundle.negatives("density", settings))
+            result = SettingResult(setting, first.label, backbone, settings.tau_neg, len(first.text.id_names),
+                                   num_negatives // settings.num_groups, tuple(random_seeds))
+        num_images = sum(len(bundle.images[name]) for name in (bundle.id_set, *bundle.ood_sets))
+        result.evaluations[seed] = suite
+        result.claims[seed] = claims(suite, list(CHANGES.values()), num_resamples=num_resamples, seed=seed)
+        result.nonpositive_share[seed] = pairs / (num_images * settings.num_groups)
+    return result
 
 
-# ---------------------------------------------------------------- validation and choice
+# ---------------------------------------------------------------- tables, sentences, figures
 
-def grid_name(config: Config) -> str:
-    """The name of a config in :func:`grid_configs`: 'neglabel G=100', 'dnm G=100 tau=0.5'."""
-    if config.score == "neglabel":
-        return f"neglabel G={config.num_groups}"
-    if config.score == "dnm":
-        return f"dnm G={config.num_groups} tau={config.tau_neg:g}"
-    raise ValueError(f"the grid holds neglabel and dnm configs only, got score {config.score!r}")
+def _interval(difference: float, low: float, high: float) -> str:
+    return f"{difference:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
-def grid_configs(taus: Sequence[float], group_counts: Sequence[int]) -> dict[str, Config]:
-    """NegLabel for each G and DNM (clamped) for each (G, tau_neg): the validation grid, by :func:`grid_name`."""
-    if not taus or not group_counts:
-        raise ValueError("taus and group_counts must both be non-empty")
-    configs = [Config("neglabel", g) for g in group_counts]
-    configs += [Config("dnm", g, t) for g in group_counts for t in taus]
-    return {grid_name(c): c for c in configs}
-
-
-def validation_rows(setting: SettingScores) -> list[dict[str, object]]:
-    """One row per config: its FPR95 on each validation OOD set and the average (simulated world)."""
+def change_table(results: Sequence[SettingResult], changes: Sequence[str] = tuple(CHANGES)) -> list[dict]:
+    """One row per (setting, change): A - B with its 95% paired interval on each seed, the spread over seeds
+    and the verdict, for FPR95 and for AUROC."""
     rows = []
-    for method, config in setting.configs.items():
-        per_set = {display(s): setting.metrics(method, s)["fpr95"] for s in setting.ood_sets}
-        rows.append({"world": "simulated", "score": config.score, "num_groups": config.num_groups,
-                     "tau_neg": config.tau_neg if config.score.startswith("dnm") else 1.0, **per_set,
-                     "average": float(np.mean(list(per_set.values())))})
-    return rows
-
-
-def choose(rows: Sequence[Mapping[str, object]], score: str) -> Config:
-    """The config of ``score`` with the lowest validation average FPR95 (the first in grid order on ties)."""
-    candidates = [row for row in rows if row["score"] == score]
-    if not candidates:
-        raise ValueError(f"no validation row has score {score!r}")
-    best = min(candidates, key=lambda row: row["average"])
-    return Config(score, int(best["num_groups"]), float(best["tau_neg"]))
-
-
-# ---------------------------------------------------------------- paired bootstrap of the FPR95 gain
-
-def verdict(low: float, high: float) -> str:
-    """'holds' (interval above 0), 'flips' (below 0) or 'vanishes' (contains 0)."""
-    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
-        raise ValueError(f"need finite low <= high, got ({low!r}, {high!r})")
-    return "holds" if low > 0 else "flips" if high < 0 else "vanishes"
-
-
-def fpr95_gains(setting: SettingScores, baseline: str, method: str, *, num_resamples: int = 1000,
-                level: float = 0.95, seed: int = 0) -> list[dict[str, object]]:
-    """Gain FPR95(baseline) - FPR95(method) per OOD set (and their average), with paired bootstrap intervals.
-
-    :func:`debiasood.core.metrics.paired_bootstrap`: each replicate draws ID resampling counts once (shared by
-    every OOD set, so the average's interval is consistent) and OOD counts per set, and scores both methods on
-    that same resample.
-    """
-    for name, value in (("baseline", baseline), ("method", method)):
-        if value not in setting.scores[setting.id_set]:
-            raise ValueError(f"{name} {value!r} was not scored; scored: {sorted(setting.scores[setting.id_set])}")
-    check_int("num_resamples", num_resamples, minimum=2)
-    check_fraction("level", level, high_closed=False)
-    scores = setting.scores
-    paired = paired_bootstrap(scores[setting.id_set][baseline], {s: scores[s][baseline] for s in setting.ood_sets},
-                              scores[setting.id_set][method], {s: scores[s][method] for s in setting.ood_sets},
-                              num_resamples=num_resamples, level=level, seed=seed, metrics=("fpr95",))
-    if len(setting.ood_sets) == 1:
-        paired = [row for row in paired if row["ood"] != "average"]
-    return [{"ood": row["ood"], "fpr95_baseline": row["a"], "fpr95_method": row["b"], "gain": row["difference"],
-             "gain_low": row["low"], "gain_high": row["high"], "verdict": verdict(row["low"], row["high"])}
-            for row in paired]
-
-
-def summary_row(rows: Sequence[Mapping[str, object]]) -> Mapping[str, object]:
-    """The 'average' row of :func:`fpr95_gains`, or its only row when the setting has one OOD set."""
-    average = [row for row in rows if row["ood"] == "average"]
-    if average:
-        return average[0]
-    if len(rows) != 1:
-        raise ValueError("rows have several OOD sets but no 'average' row")
-    return rows[0]
-
-
-# ---------------------------------------------------------------- tables and figures
-
-def reported_neglabel_fpr95() -> dict[str, float]:
-    """NegLabel's reported FPR95 (CLIP ViT-B/16, ImageNet-1K ID) per OOD set and on average."""
-    from debiasood.world.simulated import REPORTED_FPR95
-
-    per_set = REPORTED_FPR95["neglabel"]
-    return {**per_set, "average": float(np.mean(list(per_set.values())))}
-
-
-def gain_table(settings: Sequence[SettingScores], gains: Mapping[str, Mapping[str, Sequence[Mapping]]],
-               comparisons: Sequence[str], *, group_size: int, default_tau: float = DEFAULT_TAU_NEG,
-               per_set: bool = False) -> list[dict[str, object]]:
-    """Rows of both comparisons' FPR95s, gains, intervals and verdicts, one per setting (its average over OOD
-    sets, or its one OOD set), or with ``per_set`` one per (setting, OOD set) plus the averages.
-
-    ``gains[setting.label][comparison]`` are :func:`fpr95_gains` rows. ``a (official)`` is the official
-    coefficient at the setting's K, ``group_size`` and ``default_tau``. Every row says world = simulated.
-    """
-    if not comparisons:
-        raise ValueError("comparisons is empty: name at least one comparison of gains")
-    rows = []
-    for setting in settings:
-        by_comparison = gains[setting.label]
-        first = by_comparison[comparisons[0]]
-        picked = range(len(first)) if per_set else [list(first).index(summary_row(first))]
-        for index in picked:
-            base = first[index]
-            row: dict[str, object] = {"world": "simulated", "ID": display(setting.id_set),
-                                      "OOD": display(str(base["ood"])), "K": setting.num_id_labels,
-                                      "a (official)": dnm_coefficient(setting.num_id_labels, group_size, default_tau)}
-            for name in comparisons:
-                g = by_comparison[name][index]
-                row.update({f"NegLabel {name}": g["fpr95_baseline"], f"DNM {name}": g["fpr95_method"],
-                            f"gain {name}": g["gain"], f"95% CI {name}": f"[{g['gain_low']:.2f}, {g['gain_high']:.2f}]",
-                            f"verdict {name}": g["verdict"]})
+    for result in results:
+        for change in changes:
+            row: dict[str, object] = {"world": result.label, "setting": result.setting.label,
+                                      "K": result.num_id_labels, "change": CHANGE_LABELS[change]}
+            for metric in METRICS:
+                summary = result.change(change, metric)
+                name = METRIC_LABELS[metric]
+                row[f"{name}: A - B [95% interval], seeds {', '.join(map(str, result.seeds))}"] = "; ".join(
+                    _interval(*values) for values in zip(summary["difference"], summary["low"], summary["high"],
+                                                         strict=True))
+                row[f"{name} spread over seeds"] = summary["spread"]
+                row[f"{name} verdict"] = summary["verdict"]
             rows.append(row)
     return rows
 
 
-def imagenet_table(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
-    """ImageNet-1K held-out gains (:func:`fpr95_gains` rows) beside the reported CLIP ViT-B/16 FPR95s.
+def controls_table(results: Sequence[SettingResult]) -> list[dict]:
+    """Per setting (first seed): every control's average "FPR95 / AUROC", the official tau and a, and the clamped
+    score's ties at its maximum (share of ID and of OOD images)."""
+    rows = []
+    for result in results:
+        random_fpr = [result.average(m, "fpr95") for m in result.random_controls]
+        tied = result.saturation()
+        rows.append({
+            "world": result.label, "setting": result.setting.label, "K": result.num_id_labels,
+            "tau (official)": result.tau, "a": result.a, "NegLabel": _both_metrics(result, NEGLABEL),
+            "NegLabel's rule at DNM's size": _both_metrics(result, NEGLABEL_AT_DNM_SIZE),
+            f"random, DNM's size ({len(random_fpr)} seeds), FPR95 mean [min, max]":
+                f"{np.mean(random_fpr):.2f} [{min(random_fpr):.2f}, {max(random_fpr):.2f}]",
+            "density, NegLabel's score": _both_metrics(result, DENSITY_NEGLABEL_SCORE),
+            "DNM clamped": _both_metrics(result, DNM_CLAMPED), "DNM official": _both_metrics(result, DNM_OFFICIAL),
+            "DNM clamped, ties by NegLabel": _both_metrics(result, DNM_TIE_BROKEN),
+            "clamped DNM at its maximum, ID / OOD (%)": f"{100 * tied['id']:.1f} / {100 * tied['ood']:.1f}",
+        })
+    return rows
 
-    The simulated rows are the held-out concept halves; the reported numbers are the full OOD sets.
-    """
-    reported_neglabel = reported_neglabel_fpr95()
-    out = []
-    for row in rows:
-        base = str(row["ood"]).partition("/")[0]
-        out.append({"world": "simulated", "OOD": display(str(row["ood"])), "NegLabel": row["fpr95_baseline"],
-                    "DNM": row["fpr95_method"], "gain": row["gain"],
-                    "95% CI": f"[{row['gain_low']:.2f}, {row['gain_high']:.2f}]", "verdict": row["verdict"],
-                    "NegLabel, reported (CLIP ViT-B/16)": reported_neglabel.get(base, "n/a"),
-                    "DNM, reported (CLIP ViT-B/16)": REPORTED_DNM_FPR95.get(base, "not recovered")})
+
+def _both_metrics(result: SettingResult, method: str) -> str:
+    return f"{result.average(method, 'fpr95'):.2f} / {result.average(method, 'auroc'):.2f}"
+
+
+def official_backbones(backbone: str) -> tuple[str, ...]:
+    """``backbone`` (the official code's name) and the two backbones whose official tau differ (ViT-B/16's 0.5,
+    ViT-B/32's 0.12), without repeats."""
+    return tuple(dict.fromkeys((official_backbone(backbone), "ViT-B/16", "ViT-B/32")))
+
+
+def official_rows(results: Sequence[SettingResult], parts_of_speech: Sequence[str], backbone: str) -> list[dict]:
+    """Per setting: K, and for each of :func:`official_backbones` its official tau, Q = M // G (M from its density
+    quotas on this corpus) and a = tau - Q (1 - tau) / K; a <= 0 is where the official arithmetic can break."""
+    rows = []
+    for result in results:
+        row: dict[str, object] = {"world": result.label, "setting": result.setting.label, "K": result.num_id_labels}
+        for name in official_backbones(backbone):
+            settings = Settings.official(name, result.setting.id_set)
+            q = selection_size(parts_of_speech, settings.density_quotas()) // DEFAULT_NUM_GROUPS
+            a = dnm_coefficient(result.num_id_labels, q, settings.tau_neg)
+            row.update({f"tau ({name})": settings.tau_neg, f"Q ({name})": q, f"a ({name})": a,
+                        f"a <= 0 ({name})": "yes" if a <= 0 else "no"})
+        rows.append(row)
+    return rows
+
+
+def count_nonpositive(rows: Sequence[Mapping[str, object]], backbone: str) -> int:
+    """How many :func:`official_rows` rows have a <= 0 at ``backbone``'s official settings."""
+    return sum(row[f"a <= 0 ({official_backbone(backbone)})"] == "yes" for row in rows)
+
+
+def _counts_phrase(verdicts: Sequence[str]) -> str:
+    counts = Counter(verdicts)
+    if len(counts) == 1:
+        only = next(iter(counts))
+        return only if len(verdicts) == 1 else f"{only} in all {len(verdicts)}"
+    return ", ".join(f"{v} in {counts[v]}" for v in VERDICTS if counts[v]) + f" of {len(verdicts)}"
+
+
+def _change_phrase(results: Sequence[SettingResult], change: str, metric: str) -> str:
+    summaries = [r.change(change, metric) for r in results]
+    first = [(s["difference"][0], s["low"][0], s["high"][0]) for s in summaries]
+    spread = max(s["spread"] for s in summaries)
+    if len(results) == 1:
+        detail = f"{_interval(*first[0])}, seed spread {spread:.2f}"
+    else:
+        lo, hi = min(first), max(first)
+        detail = f"from {_interval(*lo)} to {_interval(*hi)}, seed spread up to {spread:.2f}"
+    return (f"{_counts_phrase([s['verdict'] for s in summaries])} on {METRIC_LABELS[metric]} ({detail} points)")
+
+
+def family_sentence(results: Sequence[SettingResult], family: str) -> str:
+    """The verdict on one family in one sentence, from the numbers: for the negatives-only and the score-only
+    change, on FPR95 and AUROC, how many settings hold, vanish or flip, the first seed's A - B with its interval
+    (the smallest and the largest over the settings), and the largest spread over seeds. The sentence covers
+    the family's held-out settings, or its only setting when that one is the tuned one (a bundle's own)."""
+    members = [r for r in results if r.setting.family == family]
+    held = [r for r in members if not r.setting.tuned] or members
+    if not held:
+        raise ValueError(f"no setting of family {family!r} among the results")
+    name = FAMILIES.get(family, family)
+    settings = "; ".join(r.setting.label + (", the tuned setting, not held out" if r.setting.tuned else "")
+                         for r in held)
+    clauses = [f"{CHANGE_PHRASES[change]} {_change_phrase(held, change, 'fpr95')} and "
+               f"{_change_phrase(held, change, 'auroc')}" for change in ("negatives", "score")]
+    return f"**{name[0].upper() + name[1:]}** ({settings}): {'; '.join(clauses)}."
+
+
+def verdict_counts(results: Sequence[SettingResult], change: str, metric: str) -> dict[str, int]:
+    """How many of ``results`` end in each verdict for one change and metric."""
+    counts = Counter(r.change(change, metric)["verdict"] for r in results)
+    return {v: counts[v] for v in VERDICTS}
+
+
+def plot_changes(results: Sequence[SettingResult], label: str) -> Figure:
+    """A - B of the negatives-only and the score-only change per setting, each seed a point with its 95% paired
+    interval; FPR95 (left, < 0: A better) and AUROC (right, > 0: A better)."""
+    fig = Figure(figsize=(10, 0.42 * len(results) + 1.8), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    y = np.arange(len(results))[::-1].astype(float)
+    colors = {"negatives": "tab:blue", "score": "tab:orange"}
+    for ax, metric in zip(axes, METRICS, strict=True):
+        for offset, change in zip((-0.15, 0.15), colors, strict=True):
+            for result, row in zip(results, y, strict=True):
+                summary = result.change(change, metric)
+                seeds = len(summary["difference"])
+                for i, (d, lo, hi) in enumerate(zip(summary["difference"], summary["low"], summary["high"],
+                                                    strict=True)):
+                    # A percentile interval need not contain the point estimate (FPR95 moves in steps), so the
+                    # interval is drawn as a segment, not as error bars around the point.
+                    at = row + offset + 0.08 * (i - (seeds - 1) / 2)
+                    ax.hlines(at, lo, hi, color=colors[change], lw=1.2)
+                    ax.plot(d, at, "o", ms=3, color=colors[change],
+                            label=CHANGE_LABELS[change] if row == y[0] and i == 0 else None)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel(f"{METRIC_LABELS[metric]}: A - B (points; {'< 0' if metric == 'fpr95' else '> 0'}: A better)")
+    axes[0].set_yticks(y, [r.setting.label for r in results], fontsize=7)
+    axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle(f"DNM's two changes per setting, one point per seed, 95% paired intervals ({label})", fontsize=9)
+    return fig
+
+
+def hazard_summary(results: Sequence[SettingResult]) -> dict[str, float]:
+    """Over the settings run with a <= 0: the average FPR95 and AUROC of NegLabel, the official arithmetic and
+    the clamped score, and the share of (image, group) pairs with Z_g <= 0 (first seed)."""
+    hazard = [r for r in results if r.a <= 0]
+    if not hazard:
+        raise ValueError("no setting has a <= 0")
+    out: dict[str, float] = {"settings": len(hazard)}
+    for short, method in (("neglabel", NEGLABEL), ("official", DNM_OFFICIAL), ("clamped", DNM_CLAMPED)):
+        for metric in METRICS:
+            out[f"{metric}_{short}"] = float(np.mean([r.average(method, metric) for r in hazard]))
+    out["nonpositive_share"] = float(np.mean([r.nonpositive_share[r.seeds[0]] for r in hazard]))
     return out
 
 
-def plot_validation(rows: Sequence[Mapping[str, object]], chosen: Mapping[str, Config],
-                    default: Config) -> Figure:
-    """Validation average FPR95 of DNM against tau_neg, one line per G; NegLabel per G as dashed lines."""
-    fig = Figure(figsize=(7, 4), layout="constrained")
-    ax = fig.subplots()
-    counts = sorted({int(r["num_groups"]) for r in rows})
-    colors = dict(zip(counts, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"), strict=False))
-    for g in counts:
-        dnm = sorted((float(r["tau_neg"]), float(r["average"])) for r in rows
-                     if r["score"] == "dnm" and r["num_groups"] == g)
-        ax.plot(*zip(*dnm, strict=True), marker="o", color=colors.get(g), label=f"DNM, G = {g}")
-        nl = [float(r["average"]) for r in rows if r["score"] == "neglabel" and r["num_groups"] == g]
-        ax.axhline(nl[0], ls="--", lw=1, color=colors.get(g), label=f"NegLabel, G = {g}")
-    best = chosen["dnm"]
-    best_value = [float(r["average"]) for r in rows if r["score"] == "dnm" and r["num_groups"] == best.num_groups
-                  and float(r["tau_neg"]) == best.tau_neg][0]
-    ax.plot(best.tau_neg, best_value, marker="*", ms=16, color="black", ls="none", label="chosen DNM")
-    ax.axvline(default.tau_neg, color="grey", lw=0.8, ls=":", label="official tau = 0.5")
-    ax.set_xlabel(r"assumed share of true negatives $\tau_{neg}$")
-    ax.set_ylabel("validation FPR95, average (%)")
-    ax.set_title("Validation split (simulated world): average FPR95 over the validation concept halves",
-                 fontsize=9)
-    ax.legend(fontsize=7, ncol=2)
-    return fig
+def hazard_sentence(results: Sequence[SettingResult], rows: Sequence[Mapping[str, object]], backbone: str) -> str:
+    """How many settings have a <= 0 at each backbone's official settings, and what the official arithmetic does
+    in those run here (:func:`hazard_summary`)."""
+    name = official_backbone(backbone)
+    counts = "; ".join(f"{count_nonpositive(rows, b)} at {b}'s" for b in official_backbones(backbone))
+    text = f"Of the {len(rows)} settings, {counts} official settings have a <= 0."
+    hazard = [r for r in results if r.a <= 0]
+    if not hazard:
+        return text + f" None of those run here with {name}'s settings is in that regime."
+    h = hazard_summary(results)
+    return (f"{text} In the {len(hazard)} run here with a <= 0 ({'; '.join(r.setting.label for r in hazard)}), "
+            f"{100 * h['nonpositive_share']:.1f}% of the (image, group) pairs have Z_g <= 0 and the official "
+            f"arithmetic averages FPR95 {h['fpr95_official']:.2f} / AUROC {h['auroc_official']:.2f}, against "
+            f"{h['fpr95_clamped']:.2f} / {h['auroc_clamped']:.2f} for the clamped score and "
+            f"{h['fpr95_neglabel']:.2f} / {h['auroc_neglabel']:.2f} for NegLabel (first seed): there DNM's gains are "
+            "the clamp's, and the official code would not have them.")
 
 
-def plot_gains(settings: Sequence[SettingScores], gains: Mapping[str, Mapping[str, Sequence[Mapping]]],
-               comparisons: Sequence[str], *, reported: float | None = None) -> Figure:
-    """Forest plot: each setting's gain (average over its OOD sets) with its 95% interval, per comparison."""
-    fig = Figure(figsize=(8, 0.45 * len(settings) + 1.6), layout="constrained")
-    ax = fig.subplots()
-    y = np.arange(len(settings))[::-1].astype(float)
-    offsets = np.linspace(-0.15, 0.15, len(comparisons))
-    for offset, name, color in zip(offsets, comparisons, ("tab:blue", "tab:orange", "tab:green"), strict=False):
-        rows = [summary_row(gains[s.label][name]) for s in settings]
-        centre = np.array([float(r["gain"]) for r in rows])
-        err = np.array([[c - float(r["gain_low"]) for c, r in zip(centre, rows, strict=True)],
-                        [float(r["gain_high"]) - c for c, r in zip(centre, rows, strict=True)]])
-        ax.errorbar(centre, y + offset, xerr=err, fmt="o", ms=4, capsize=2, color=color, label=name)
-    if reported is not None:
-        ax.plot(reported, y[0], marker="x", ms=9, color="black", ls="none",
-                label="reported, CLIP ViT-B/16 (ImageNet-1K, full OOD sets)")
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [s.label for s in settings], fontsize=8)
-    ax.set_xlabel("FPR95 gain of DNM over NegLabel (points; > 0: DNM better)")
-    ax.set_title("DNM's gain over NegLabel, simulated world, 95% paired bootstrap intervals", fontsize=9)
-    fig.legend(fontsize=7, loc="outside lower center", ncol=3)
-    return fig
+def off_id_sets() -> str:
+    """The ID sets for which the official code turns the debiasing off (tau = 1), as the papers write them."""
+    return ", ".join(display(name) for name in OFFICIAL_TAU_OFF_ID_SETS)
 
 
-def plot_hazard(settings: Sequence[SettingScores], methods: Mapping[str, str], *, group_size: int,
-                tau_neg: float = DEFAULT_TAU_NEG) -> Figure:
-    """Average FPR95 and AUROC of the named methods ({label: method}) in settings where a <= 0."""
-    fig = Figure(figsize=(11, 4.2), layout="constrained")
-    axes = fig.subplots(1, 2)
-    x = np.arange(len(settings))
-    width = 0.8 / len(methods)
-    for ax, metric in zip(axes, ("fpr95", "auroc"), strict=True):
-        for i, (label, method) in enumerate(methods.items()):
-            ax.bar(x - 0.4 + width * (i + 0.5), [s.average(method, metric) for s in settings], width=width,
-                   label=label)
-        names = [f"{display(s.id_set)} (a = {dnm_coefficient(s.num_id_labels, group_size, tau_neg):.2f})"
-                 for s in settings]
-        ax.set_xticks(x, names, fontsize=7, rotation=30, ha="right")
-        ax.set_ylabel(f"{metric.upper()} (%), average over OOD sets")
-        ax.set_ylim(0, 105)
-    axes[0].legend(fontsize=7)
-    fig.suptitle(f"Where the official arithmetic breaks (a <= 0 at Q = {group_size}, tau = {tau_neg:g}); "
-                 "simulated world", fontsize=9)
-    return fig
+def verdicts_markdown(results: Sequence[SettingResult]) -> str:
+    """The page's answer: one :func:`family_sentence` per family among ``results``, then DNM against NegLabel
+    over all held-out settings (or, for features that hold only their own setting, on that setting)."""
+    if not results:
+        raise ValueError("results is empty")
+    families = [f for f in (*FAMILIES, OWN_FAMILY) if any(r.setting.family == f for r in results)]
+    lines = [f"- {family_sentence(results, family)}" for family in families]
+    held = [r for r in results if not r.setting.tuned]
+    scope = f"Over the {len(held)} held-out settings" if len(held) > 1 else "On " + (held or results)[0].setting.label
+    both = {metric: verdict_counts(held or results, "both", metric) for metric in METRICS}
+    overall = " and ".join(
+        f"{', '.join(f'{v} in {both[metric][v]}' for v in VERDICTS if both[metric][v])} on {METRIC_LABELS[metric]}"
+        for metric in METRICS)
+    if len(held or results) == 1:
+        overall = " and ".join(f"{next(v for v in VERDICTS if both[m][v])} on {METRIC_LABELS[m]}" for m in METRICS)
+    lines.append(f"- **{scope}**, {CHANGE_PHRASES['both']} {overall}.")
+    return "\n".join(lines)
+
+
+def conclusions(results: Sequence[SettingResult]) -> str:
+    """What the held-out settings among ``results`` show, as Markdown bullets written from the numbers: where DNM
+    against NegLabel holds; which change carries it (how often each change holds or flips); where the density
+    negatives fall against the random controls of their size; and where the official arithmetic breaks."""
+    held = [r for r in results if not r.setting.tuned]
+    if not held:
+        raise ValueError("results hold no held-out setting")
+    lines = []
+    for metric in METRICS:
+        by_verdict = {v: [r.setting.label for r in held if r.change("both", metric)["verdict"] == v] for v in VERDICTS}
+        parts = [f"{v} in {len(names)} ({'; '.join(names)})" if v != "vanishes" and names else f"{v} in {len(names)}"
+                 for v, names in by_verdict.items() if names]
+        lines.append(f"Held out, {CHANGE_PHRASES['both']} on {METRIC_LABELS[metric]}: {', '.join(parts)}, of "
+                     f"{len(held)} settings.")
+    counts = {change: {metric: verdict_counts(held, change, metric) for metric in METRICS}
+              for change in ("negatives", "score")}
+    tally = "; ".join(f"{CHANGE_PHRASES[c]} holds in {counts[c]['fpr95']['holds']} and flips in "
+                      f"{counts[c]['fpr95']['flips']} on FPR95, holds in {counts[c]['auroc']['holds']} and flips in "
+                      f"{counts[c]['auroc']['flips']} on AUROC" for c in counts)
+    net = {c: sum(counts[c][m]["holds"] - counts[c][m]["flips"] for m in METRICS) for c in counts}
+    carrier = ("the negatives carry more of what survives than the score" if net["negatives"] > net["score"] else
+               "the score carries at least as much of what survives as the negatives")
+    lines.append(f"Split apart over the same {len(held)} settings, {tally}: {carrier}.")
+    within = [r.setting.label for r in held
+              if r.average(DENSITY_NEGLABEL_SCORE, "fpr95") >= min(r.average(m, "fpr95") for m in r.random_controls)]
+    lines.append(f"Against the random controls of their size and part-of-speech split (first seed, NegLabel's "
+                 f"score), the density negatives' FPR95 is no lower than the best random draw in {len(within)} of "
+                 f"the {len(held)} held-out settings: there the density selection is not distinguishable from "
+                 "chance by this control.")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+# ---------------------------------------------------------------- the page's numbers
+
+def change_records(result: SettingResult, prefix: str) -> dict[str, float]:
+    """``<prefix>_<change>_<metric>`` (A - B, first seed), ``_low``, ``_high`` and ``_spread`` (over seeds)."""
+    out = {}
+    for change in CHANGES:
+        for metric in METRICS:
+            summary = result.change(change, metric)
+            name = f"{prefix}_{change}_{metric}"
+            out.update({name: summary["difference"][0], f"{name}_low": summary["low"][0],
+                        f"{name}_high": summary["high"][0], f"{name}_spread": summary["spread"]})
+    return out
+
+
+def control_records(result: SettingResult, prefix: str) -> dict[str, float]:
+    """The controls' average FPR95 and AUROC (first seed), the random controls' mean, and the ties."""
+    out = {}
+    for short, method in (("neglabel", NEGLABEL), ("at_size", NEGLABEL_AT_DNM_SIZE),
+                          ("density", DENSITY_NEGLABEL_SCORE), ("dnm", DNM_CLAMPED), ("official", DNM_OFFICIAL),
+                          ("tie_broken", DNM_TIE_BROKEN)):
+        for metric in METRICS:
+            out[f"{prefix}_{metric}_{short}"] = result.average(method, metric)
+    for metric in METRICS:
+        out[f"{prefix}_{metric}_random"] = float(np.mean([result.average(m, metric) for m in result.random_controls]))
+    tied = result.saturation()
+    out[f"{prefix}_tied_id"], out[f"{prefix}_tied_ood"] = 100 * tied["id"], 100 * tied["ood"]
+    return out
+
+
+def family_records(results: Sequence[SettingResult]) -> dict[str, int]:
+    """``<family>_<change>_<metric>_holds`` and ``_flips``: counts over each family's held-out settings."""
+    out = {}
+    for family in FAMILIES:
+        held = [r for r in results if r.setting.family == family and not r.setting.tuned]
+        for change in CHANGES:
+            for metric in METRICS:
+                counts = verdict_counts(held, change, metric)
+                for v in ("holds", "flips"):
+                    out[f"{family}_{change}_{metric}_{v}"] = counts[v]
+    return out
+
+
+def world_records(results: Sequence[SettingResult], rows: Sequence[Mapping[str, object]],
+                  backbone: str) -> dict[str, float]:
+    """The numbers only the offline world's settings give: verdict counts per family (:func:`family_records`),
+    the CIFAR-10 OOD suite's changes, the counts of settings with a <= 0 and the hazard (:func:`hazard_summary`)."""
+    by_key = {r.setting.key: r for r in results}
+    held = [r for r in results if not r.setting.tuned]
+    out: dict[str, float] = {"num_settings": len(results), "num_held_out": len(held),
+                             **family_records(results), **change_records(by_key["cifar10"], "cifar10")}
+    for name in official_backbones(backbone):
+        slug = "".join(ch for ch in name.lower().replace("@", "_") if ch.isalnum() or ch == "_")
+        out[f"num_a_nonpositive_{slug}"] = count_nonpositive(rows, name)
+    for metric in METRICS:
+        for v in VERDICTS:
+            out[f"held_out_both_{metric}_{v}"] = verdict_counts(held, "both", metric)[v]
+    if any(r.a <= 0 for r in results):
+        out.update({f"hazard_{key}": value for key, value in hazard_summary(results).items()})
+    return out
