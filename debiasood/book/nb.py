@@ -46,27 +46,34 @@ class RunCost:
 
 
 #: Where and how :data:`RUN_COSTS` were measured (shown on every page with the numbers).
-RUN_COSTS_MEASURED = "PLACEHOLDER"
+RUN_COSTS_MEASURED = "on one core of the project's 2-core CPU; `run_notebooks` prints each run's CPU time"
 
-_STORE = ("the feature store (`$DEBIASOOD_CACHE`; cold, MiniLM first embeds the 57,493-word DNM corpus, CSP's "
+#: CPU minutes an empty feature store costs before the MiniLM chapters can start: the offline world's text side
+#: (the 57,493-word DNM corpus, CSP's phrases, the ID prompts) and DNM's density ranking. Measured once, on one
+#: core: 327.8 s of a cold run of notebook 03 up to its first use of them.
+STORE_FILL_MINUTES = 5.5
+
+_STORE = ("the feature store (`$DEBIASOOD_CACHE`; when it is empty, MiniLM first embeds the DNM corpus, CSP's "
           "phrases and the ID prompts on the CPU)")
 
-#: CPU minutes of each notebook at its default parameters, executed alone with
-#: ``python -m debiasood.book.run_notebooks`` and ``OMP_NUM_THREADS=1`` as ``make`` runs it (cold: with
-#: ``DEBIASOOD_CACHE`` pointing at an empty folder; warm: run again on the store the cold run filled).
-#: Measured, not estimated: see :data:`RUN_COSTS_MEASURED`. Every page prints its line (:func:`glue_run_cost`).
+#: CPU minutes (user + system, kernel included) of each notebook at its default parameters, executed alone with
+#: ``python -m debiasood.book.run_notebooks`` and ``OMP_NUM_THREADS=1``, as ``make`` runs it. Warm: on a store
+#: that holds what the page reads. Cold: from an empty store; measured directly for 04 and 06 (whose extra
+#: features are their own), and for the others their warm time plus :data:`STORE_FILL_MINUTES`, the features
+#: they share (05 also embeds its transfer label sets' prompts, a few seconds more). Measured on 2026-12-01 on a
+#: machine shared with other jobs (load 3 to 10), which inflates CPU time a little and wall time a lot.
 RUN_COSTS: dict[str, RunCost] = {
-    "01_false_negatives": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
-    "02_debiasing_derivation": RunCost(math.nan, math.nan, "nothing but the CPU: the toy world is generated "
-                                                           "(no model, no feature store)"),
-    "03_main_benchmark": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
-    "04_ablations": RunCost(math.nan, math.nan, f"{_STORE} and MiniLM embeddings of the `full` and common-words "
-                                                "corpora, WordNet 3.0; no GPU, no network"),
-    "05_held_out_generalisation": RunCost(math.nan, math.nan, f"{_STORE} and MiniLM embeddings of the transfer "
-                                                              "label sets, WordNet 3.0; no GPU, no network"),
-    "06_your_own_data": RunCost(math.nan, math.nan, "open_clip's tiny architecture with random weights (nothing "
-                                                    "is downloaded), generated images, the feature store; no GPU"),
-    "07_simulated_world": RunCost(math.nan, math.nan, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "01_false_negatives": RunCost(1.3, 1.3 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "02_debiasing_derivation": RunCost(0.9, 0.9 + STORE_FILL_MINUTES,
+                                       f"nothing for its toy world; {_STORE} for the section on the features; no GPU"),
+    "03_main_benchmark": RunCost(2.0, 2.0 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "04_ablations": RunCost(1.7, 11.4, f"{_STORE}, and MiniLM embeddings of the `full` and common-words corpora, "
+                                       "WordNet 3.0; no GPU, no network"),
+    "05_held_out_generalisation": RunCost(3.4, 3.4 + STORE_FILL_MINUTES, f"{_STORE}, and MiniLM embeddings of the "
+                                                                         "transfer label sets; no GPU, no network"),
+    "06_your_own_data": RunCost(0.2, 0.4, "open_clip's tiny architecture with random weights (nothing is "
+                                          "downloaded), generated images, the feature store; no GPU"),
+    "07_simulated_world": RunCost(0.7, 0.7 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
 }
 
 
@@ -150,7 +157,7 @@ def run_cost_line(stem: str) -> str:
                        f"add it to debiasood.book.nb.RUN_COSTS (known: {sorted(RUN_COSTS)})")
     cost = RUN_COSTS[stem]
     return (f"**What it costs to run.** At the default parameters, {cost.warm_minutes:.1f} CPU-minutes with a warm "
-            f"feature store and {cost.cold_minutes:.1f} from an empty one, on one core ({RUN_COSTS_MEASURED}). "
+            f"feature store and {cost.cold_minutes:.1f} from an empty one ({RUN_COSTS_MEASURED}). "
             f"Needs {cost.needs}. `SMOKE = True` runs in under a minute.")
 
 
