@@ -228,9 +228,10 @@ recorded = nb.finish(records)
 # %% [markdown]
 # ## What this shows
 #
-# - The answer to the question for these features is the verdict list of {ref}`sec-05-verdicts` and the
-#   bullets below it: every line is written from the tables, on every seed, with the intervals and the spread
-#   over seeds beside it, so it says what the numbers say for whichever features the page ran on.
+# - The answer to the question for these features is the verdict list of {ref}`sec-05-verdicts` (with the
+#   offline world, also the bullets after it): every line is written from the tables, on every seed, with the
+#   intervals and the spread over seeds beside it, so it says what the numbers say for whichever features the
+#   page ran on.
 # - Separating the two changes is what makes the answer readable. On the features' own setting DNM against
 #   NegLabel moves FPR95 by {glue:text}`own_both_fpr95:+.2f` and AUROC by {glue:text}`own_both_auroc:+.2f`;
 #   the negatives alone by {glue:text}`own_negatives_fpr95:+.2f` and {glue:text}`own_negatives_auroc:+.2f`, the

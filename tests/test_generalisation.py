@@ -222,6 +222,12 @@ def test_the_official_arithmetic_s_hazard_is_counted_not_shown(bundle, world_set
     assert result.a < 0 and 0 < result.nonpositive_share[0] <= 1
     summary = gen.hazard_summary([result])
     assert summary["settings"] == 1 and summary["fpr95_official"] == result.average(v.DNM_OFFICIAL, "fpr95")
+    rows = gen.official_rows([result], world_setup.corpus.parts_of_speech, "ViT-B/32")
+    sentence = gen.hazard_sentence([result], rows, "ViT-B/32")
+    assert sentence.startswith("Of the 1 settings, 1 at ViT-B/32's and 0 at ViT-B/16's official settings")
+    assert f"averages FPR95 {summary['fpr95_official']:.2f}" in sentence
+    safe = gen.run_setting({0: bundles[0]}, setting, "ViT-B/16", random_seeds=(0,), num_resamples=30)
+    assert "None of those run here with ViT-B/16's settings" in gen.hazard_sentence([safe], rows, "ViT-B/16")
 
 
 # ---------------------------------------------------------------- bundles per setting and seed

@@ -65,7 +65,7 @@ from debiasood.book.verdicts import (
 from debiasood.core.controls import saturation
 from debiasood.core.evaluation import Evaluation, Settings
 from debiasood.core.scores import DEFAULT_NUM_GROUPS, NonPositivePartitionWarning, dnm_coefficient
-from debiasood.core.tau import OFFICIAL_TAU_OFF_ID_SETS, official_backbone
+from debiasood.core.tau import official_backbone
 from debiasood.data.bundle import FeatureBundle, ImageSet, TextSide
 
 FOUR_OOD_SETS = ("inaturalist", "sun", "places", "textures")
@@ -608,23 +608,20 @@ def hazard_sentence(results: Sequence[SettingResult], rows: Sequence[Mapping[str
     """How many settings have a <= 0 at each backbone's official settings, and what the official arithmetic does
     in those run here (:func:`hazard_summary`)."""
     name = official_backbone(backbone)
-    counts = "; ".join(f"{count_nonpositive(rows, b)} at {b}'s" for b in official_backbones(backbone))
-    text = f"Of the {len(rows)} settings, {counts} official settings have a <= 0."
+    counts = [f"{count_nonpositive(rows, b)} at {b}'s" for b in official_backbones(backbone)]
+    text = f"Of the {len(rows)} settings, {', '.join(counts[:-1])} and {counts[-1]} official settings have a <= 0."
     hazard = [r for r in results if r.a <= 0]
     if not hazard:
         return text + f" None of those run here with {name}'s settings is in that regime."
     h = hazard_summary(results)
+    worse = h["fpr95_official"] > h["fpr95_clamped"] and h["auroc_official"] < h["auroc_clamped"]
+    reading = ("there what DNM gains is the clamp's: the official arithmetic loses it" if worse else
+               "there the official arithmetic does not fall behind the clamped score")
     return (f"{text} In the {len(hazard)} run here with a <= 0 ({'; '.join(r.setting.label for r in hazard)}), "
             f"{100 * h['nonpositive_share']:.1f}% of the (image, group) pairs have Z_g <= 0 and the official "
             f"arithmetic averages FPR95 {h['fpr95_official']:.2f} / AUROC {h['auroc_official']:.2f}, against "
             f"{h['fpr95_clamped']:.2f} / {h['auroc_clamped']:.2f} for the clamped score and "
-            f"{h['fpr95_neglabel']:.2f} / {h['auroc_neglabel']:.2f} for NegLabel (first seed): there DNM's gains are "
-            "the clamp's, and the official code would not have them.")
-
-
-def off_id_sets() -> str:
-    """The ID sets for which the official code turns the debiasing off (tau = 1), as the papers write them."""
-    return ", ".join(display(name) for name in OFFICIAL_TAU_OFF_ID_SETS)
+            f"{h['fpr95_neglabel']:.2f} / {h['auroc_neglabel']:.2f} for NegLabel (first seed): {reading}.")
 
 
 def verdicts_markdown(results: Sequence[SettingResult]) -> str:
