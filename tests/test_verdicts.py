@@ -48,7 +48,8 @@ def test_the_suite_scores_every_control_on_the_same_images(bundle):
     assert [(r["A"], r["metric"]) for r in rows] == [(v.DNM_CLAMPED, "fpr95"), (v.DNM_CLAMPED, "auroc"),
                                                      (v.DENSITY_NEGLABEL_SCORE, "fpr95"),
                                                      (v.DENSITY_NEGLABEL_SCORE, "auroc")]
-    assert all(r["low"] <= r["A - B"] <= r["high"] and r["world"] == bundle.label for r in rows)
+    # A percentile interval need not contain the point estimate; it must be an interval, labelled.
+    assert all(r["low"] <= r["high"] and r["world"] == bundle.label for r in rows)
     shares = v.saturation_rows(result, [v.DNM_CLAMPED, v.NEGLABEL])
     assert all(0 <= r["ID at the maximum (%)"] <= 100 for r in shares)
 
