@@ -151,6 +151,7 @@ def _full_corpus_is_stored() -> bool:
 
 @pytest.mark.slow
 def test_cliplike_setup_is_the_clip_like_world_and_says_so():
+    from debiasood.core import prompts
     from debiasood.world.export import simulated_bundle
     from debiasood.world.text_side import FITTED_PARAMS, ClipLikeTextEncoder
 
@@ -161,12 +162,11 @@ def test_cliplike_setup_is_the_clip_like_world_and_says_so():
     assert bundle.provenance.world == "simulated"
     assert bundle.label == f"simulated: {setup.encoder.id} world"
     assert bundle.label.startswith("simulated: clip-like-text:sentence-transformers:all-MiniLM-L6-v2:")
-    # the world's text side IS the CLIP-like encoder's output (padded with the gap coordinate)
-    words = list(setup.corpus.words[:5])
-    parts = list(setup.corpus.parts_of_speech[:5])
-    assert parts == ["noun"] * 5
-    direct = setup.encoder.encode_texts([f"the nice {w}" for w in words]).numpy()
-    np.testing.assert_allclose(setup.text["corpus_features"][:5], direct, atol=1e-5)
+    # the world's text side IS the CLIP-like encoder's output (setup.text is before the world's gap coordinate)
+    nouns = np.flatnonzero(np.asarray(setup.corpus.parts_of_speech) == "noun")[:5]
+    texts = [prompts.fill(prompts.NEGLABEL_NOUN_TEMPLATE, setup.corpus.words[i]) for i in nouns]
+    direct = setup.encoder.encode_texts(texts).numpy()
+    np.testing.assert_allclose(setup.text["corpus_features"][nouns], direct, atol=1e-5)
 
 
 @pytest.mark.slow
