@@ -70,6 +70,7 @@ def _numbers(name: str, shift: float, verdict: str) -> wv.WorldNumbers:
                    "real false negatives %": 2.76} for rule in ("neglabel", "csp nouns") for words in ("all", "half")],
         false_negatives={"corpus": (10, 1000), "neglabel": (1 + int(shift), 100), "csp": (2, 100),
                          "density": (3, 100)},
+        id_similarity={"neglabel": 0.4, "csp": 0.45, "density": 0.6 + shift / 4},
     )
 
 
@@ -79,11 +80,11 @@ def test_before_after_rows_hold_every_quantity_of_both_worlds_with_its_change():
     assert all(list(row) == ["part", "quantity", "MiniLM world", "CLIP-like world", "change"] for row in rows)
     by_quantity = {row["quantity"]: row for row in rows}
     # 3 world parameters + top-1, 5 methods x 2 metrics, 3 pairs x 2 metrics, 2 rules x 2 word sets x 4 measures,
-    # the corpus and 3 selections
-    assert len(rows) == len(by_quantity) == 4 + 10 + 6 + 16 + 4
+    # the corpus and 3 selections, and the 3 selections' ID cosine
+    assert len(rows) == len(by_quantity) == 4 + 10 + 6 + 16 + 4 + 3
     assert [row["part"] for row in rows] == sorted(
         (row["part"] for row in rows),
-        key=["world", "main table", "controls", "fidelity to real CLIP", "false negatives"].index)
+        key=["world", "main table", "controls", "fidelity to real CLIP", "negatives mined"].index)
     assert by_quantity["zero-shot top-1 (%)"]["change"] == pytest.approx(1.0)
     assert by_quantity["parameter confusion"]["change"] == pytest.approx(0.01)
     for i, label in enumerate(wv.MAIN_METHODS.values()):
@@ -101,6 +102,19 @@ def test_before_after_rows_hold_every_quantity_of_both_worlds_with_its_change():
     assert by_quantity["csp nouns, half: TV distance"]["change"] == pytest.approx(-0.1)
     assert by_quantity["corpus (base rate): WordNet false negatives (%)"]["change"] == 0.0
     assert by_quantity["NegLabel's selection: WordNet false negatives (%)"]["CLIP-like world"] == pytest.approx(2.0)
+    assert by_quantity["DNM's density selection: mean largest cosine to an ID label"]["change"] == pytest.approx(0.25)
+
+
+def test_largest_id_cosine_is_the_mean_of_each_negatives_best_match():
+    rng = np.random.default_rng(0)
+    negatives = rng.standard_normal((10, 4))
+    id_text = rng.standard_normal((3, 4))
+    negatives /= np.linalg.norm(negatives, axis=1, keepdims=True)
+    id_text /= np.linalg.norm(id_text, axis=1, keepdims=True)
+    expected = np.mean([max(float(n @ y) for y in id_text) for n in negatives])
+    assert wv.largest_id_cosine(negatives, id_text, block_rows=3) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="one width"):
+        wv.largest_id_cosine(negatives, id_text[:, :3])
 
 
 def test_before_after_rows_say_same_verdict_and_refuse_mismatched_worlds():
@@ -194,10 +208,10 @@ def test_world_versions_rows_are_complete_on_a_small_draw():
     assert result.before.params == WorldParams() and result.after.params == cliplike.FITTED_CLIPLIKE["params"]
     rows = result.rows
     parts = {row["part"] for row in rows}
-    assert parts == {"world", "main table", "controls", "fidelity to real CLIP", "false negatives"}
+    assert parts == {"world", "main table", "controls", "fidelity to real CLIP", "negatives mined"}
     # 3 parameters + top-1; 5 methods x 2 metrics; (1 random seed + 2) pairs x 2 metrics; 2 rules x 3 word sets x
-    # 4 measures; the corpus and 3 selections
-    assert len(rows) == 4 + 10 + 6 + 24 + 4
+    # 4 measures; the corpus and 3 selections; the 3 selections' ID cosine
+    assert len(rows) == 4 + 10 + 6 + 24 + 4 + 3
     for row in rows:
         for column in ("MiniLM world", "CLIP-like world", "change"):
             value = row[column]

@@ -17,7 +17,8 @@ image counts, image seed and settings, through the same code the chapters use:
   score-only change);
 - the text side's agreement with real CLIP's selections (:func:`debiasood.data.fidelity.fidelity_rows`);
 - the WordNet false-negative share (:func:`debiasood.data.audit.audit_false_negatives`, against ImageNet-1K) of
-  each rule's selection, beside the corpus' base rate.
+  each rule's selection, beside the corpus' base rate; and how ID-like each selection is in the text space
+  itself: the mean, over its negatives, of the largest cosine to an ID label (NegLabel's ID prompts).
 
 :func:`world_versions` returns both sets of numbers and the rows of the before/after table (columns: part,
 quantity, the two worlds' names, change = after - before). Both worlds are SIMULATED; their numbers are never
@@ -89,6 +90,7 @@ class WorldNumbers:
     claims: Sequence[Mapping[str, object]]  # rows of debiasood.book.verdicts.claims
     fidelity: Sequence[Mapping[str, object]]  # rows of debiasood.data.fidelity.fidelity_rows
     false_negatives: Mapping[str, tuple[int, int]]  # "corpus" and each of SELECTIONS -> (false negatives, size)
+    id_similarity: Mapping[str, float]  # each of SELECTIONS -> mean over its negatives of the largest ID cosine
 
     def quantities(self) -> dict[tuple[str, str], float | Claim]:
         """{(part, quantity): value}, in table order: floats, and :class:`Claim` for the control verdicts."""
@@ -107,7 +109,9 @@ class WorldNumbers:
                 out["fidelity to real CLIP", f"{row['rule']}, {row['words']}: {measure}"] = float(row[measure])
         for key, (count, size) in self.false_negatives.items():
             what = "corpus (base rate)" if key == "corpus" else SELECTIONS[key]
-            out["false negatives", f"{what}: WordNet false negatives (%)"] = 100 * count / size
+            out["negatives mined", f"{what}: WordNet false negatives (%)"] = 100 * count / size
+        for key, value in self.id_similarity.items():
+            out["negatives mined", f"{SELECTIONS[key]}: mean largest cosine to an ID label"] = value
         return out
 
 
@@ -133,6 +137,19 @@ def false_negative_counts(setup: Any, selections: Mapping[str, np.ndarray]) -> d
     return out
 
 
+def largest_id_cosine(negatives: np.ndarray, id_text: np.ndarray, *, block_rows: int = 4096) -> float:
+    """Mean over the negatives (unit rows) of each one's largest cosine to an ID label (unit rows), in row blocks:
+    near 1 when the selection holds near-duplicates of ID labels, which every ID image then also matches."""
+    negatives = np.asarray(negatives, dtype=np.float64)
+    id_text = np.asarray(id_text, dtype=np.float64)
+    if negatives.ndim != 2 or id_text.ndim != 2 or negatives.shape[1] != id_text.shape[1] or not len(negatives):
+        raise ValueError(f"negatives and id_text must be non-empty matrices of one width, got shapes "
+                         f"{negatives.shape} and {id_text.shape}")
+    largest = np.concatenate([(negatives[start:start + block_rows] @ id_text.T).max(axis=1)
+                              for start in range(0, len(negatives), block_rows)])
+    return float(largest.mean())
+
+
 def world_numbers(name: str, setup: Any, *, sizes: Mapping[str, int], seed: int = 0, settings: Settings | None = None,
                   random_seeds: Sequence[int] = (0, 1, 2), num_resamples: int = 1000) -> WorldNumbers:
     """The key numbers of one offline world (an :class:`debiasood.world.offline.OfflineSetup`): its images
@@ -154,8 +171,10 @@ def world_numbers(name: str, setup: Any, *, sizes: Mapping[str, int], seed: int 
     verdicts = claims(suite, claim_pairs(random_seeds), num_resamples=num_resamples, seed=settings.seed)
     fidelity = fidelity_rows(setup.text, setup.corpus, setup.csp_pool)
     counts = false_negative_counts(setup, {rule: bundle.negatives(rule, settings) for rule in SELECTIONS})
+    similarity = {rule: largest_id_cosine(bundle.negative_features(rule, settings), bundle.text.id_neglabel)
+                  for rule in SELECTIONS}
     return WorldNumbers(name, bundle.label, setup.world.params, top1, averages, tuple(verdicts), tuple(fidelity),
-                        counts)
+                        counts, similarity)
 
 
 def before_after_rows(before: WorldNumbers, after: WorldNumbers) -> list[dict[str, object]]:
