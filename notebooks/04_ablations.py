@@ -35,7 +35,8 @@
 # 3. which knobs matter, measured against the bootstrap noise of the default ({ref}`sec-04-summary`).
 #
 # Every knob is defined in the method reference ({ref}`method-official-settings`, {ref}`method-density`,
-# {ref}`method-dnm-score`); the controls and the clamp's saturation in {ref}`method-dnm-hazard`.
+# {ref}`method-dnm-score`), the clamp in {ref}`method-dnm-hazard` and the paired bootstrap of a difference in
+# {ref}`method-metrics`.
 
 # %% [markdown]
 # **The knobs to change.** The defaults below are the run this page shows. Change them here, or pass
@@ -148,7 +149,7 @@ ablations.plot_factorial(cells)
 # ## Each change against its control
 #
 # A main effect says that density negatives beat NegLabel's, not why. Three controls, scored on the same
-# images ({ref}`method-dnm-hazard`):
+# images, each compared by a paired bootstrap ({ref}`method-metrics`):
 #
 # - **random negatives** of exactly DNM's size and noun/adjective split ({glue:text}`random_seeds` seeds, and
 #   their mean), under NegLabel's score: if density selection beats them, the selection matters, not just the
@@ -182,10 +183,12 @@ display(nb.table(ablations.markdown_table(study.claim_rows(), ["A", "B", "metric
 # (sec-04-saturation)=
 # ## Saturation of the clamped score
 #
-# The clamp keeps each group's debiased estimate at or above $e^{-1/T}$, so a group's term, and the score, has
-# a maximum; images whose every group is clamped all get exactly that value, and their order (hence the AUROC
-# among them) is the order of ties. The table counts the images at the maximum, and the last row breaks the
-# ties by NegLabel's score on the same negatives (a secondary key: the DNM order first, then NegLabel's).
+# The clamp keeps each group's debiased estimate at or above $e^{-1/T}$, so a clamped group contributes
+# $S_{ID} / (S_{ID} + Q e^{-1/T})$: at $T$ = 0.01 that is 1 to machine precision (float32 and float64 alike) for
+# any image with a positive cosine to some ID label, since then $S_{ID} > 1$ while $Q e^{-100} \approx 10^{-41}$.
+# Images whose every group is clamped all score exactly 1, and their order, hence the AUROC among them, is the
+# order of ties. The table counts the images at the score's maximum, and the last row breaks the ties by
+# NegLabel's score on the same negatives (a secondary key: the DNM order first, then NegLabel's).
 
 # %%
 display(nb.table(ablations.markdown_table(study.saturation_rows(), ["method", "ID at the maximum (%)",
@@ -430,7 +433,9 @@ ablations.plot_sweep(sweeps["num_positive_samples"], reference=neglabel_ref)
 # words that WordNet knows as nouns or adjectives (`debiasood.data.corpora.common_words_corpus`, from
 # `COMMON_WORDS` words). Another corpus must be embedded by the features' own text encoder, so this section
 # runs on the offline world only: every corpus is embedded with NegLabel's prompts by part of speech, largest
-# first, and a (word, part of speech) pair seen before reuses its row.
+# first, and a (word, part of speech) pair seen before reuses its row. With a cold feature store this section
+# dominates the page's run time (it embeds the new words and runs one exact kNN search over each corpus, the
+# `full` preset the largest); the store keeps both for every later run.
 
 # %%
 corpus_table = []

@@ -2,7 +2,10 @@
 references written here from the formulas, the 2 x 2 effects and claims with paired intervals, the OOD-name
 filter, sweeps, other corpora, the page's sentences and figures."""
 
+import importlib.util
+import json
 import zlib
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,7 +13,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from debiasood.book import ablations, verdicts
+from debiasood.book import ablations, nb, verdicts
 from debiasood.book.ablations import AblationBench
 from debiasood.core.evaluation import Evaluation, Settings
 from debiasood.core.partition import partition_negatives
@@ -528,3 +531,29 @@ def test_markdown_table_rounds_metrics_but_not_knob_values():
 def test_an_evaluation_without_plain_methods_still_carries_the_label(bench):
     result = bench.evaluation({"dd": ("density", "dnm")}, Settings(k=10, num_groups=5, sigma=0.01))
     assert isinstance(result, Evaluation) and result.label == bench.label and result.methods == ("dd",)
+
+
+# ---------------------------------------------------------------- the published run
+
+def test_the_published_run_records_its_expected_numbers():
+    """The default run (``make book`` writes it to book/generated) against DEFAULT_EXPECTATIONS, when it is newer
+    than the page and its back-end (otherwise there is nothing current to check)."""
+    root = Path(__file__).resolve().parents[1]
+    executed = root / "book" / "generated" / "04_ablations.ipynb"
+    sources = [root / "notebooks" / "04_ablations.py", Path(ablations.__file__), Path(verdicts.__file__)]
+    if not executed.exists() or executed.stat().st_mtime < max(path.stat().st_mtime for path in sources):
+        pytest.skip("book/generated/04_ablations.ipynb is missing or older than its sources: run `make book`")
+    run = json.loads(executed.read_text())["metadata"].get("papermill", {})
+    if run.get("end_time") is None:
+        pytest.skip("book/generated/04_ablations.ipynb is still being executed")
+    assert run.get("exception") is None, "the published run of notebook 04 failed: see book/generated"
+    spec = importlib.util.spec_from_file_location("expectations_04", root / "tests" / "expectations" /
+                                                  "04_ablations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.DEFAULT_EXPECTATIONS["04_ablations"]
+    records = nb.read_records(executed)
+    assert set(records) == set(expected)
+    outside = {name: (records[name], bounds) for name, bounds in expected.items()
+               if not bounds[0] <= records[name] <= bounds[1]}
+    assert not outside, f"records outside their expected ranges (value, (low, high)): {outside}"

@@ -186,6 +186,7 @@ class AblationBench:
     setup: Any = None
     store: Any = None
     _rankings: dict = field(default_factory=dict, repr=False)
+    _neglabel: dict = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -232,7 +233,11 @@ class AblationBench:
         _check_choice("negatives", rule, NEGATIVES)
         if rule == "density":
             return self.density_rows(settings)
-        return self.bundle.negatives("neglabel", settings)
+        # NegLabel's mining reads only its percentile and quota; its corpus x ID similarities are the costly part.
+        key = ("neglabel", settings.percentile, settings.neglabel_quota)
+        if key not in self._neglabel:
+            self._neglabel[key] = self.bundle.negatives("neglabel", settings)
+        return self._neglabel[key]
 
     def negative_features(self, rule: str, settings: Settings | None = None) -> np.ndarray:
         return np.asarray(self.bundle.text.corpus_features)[self.negatives(rule, settings)]
