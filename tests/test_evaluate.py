@@ -141,3 +141,19 @@ def test_official_settings_per_backbone_and_id_set(backbone, id_set, expected):
     assert ScoreSettings.official(backbone, id_set, num_groups=10).num_groups == 10
     with pytest.raises(ValueError, match="no settings for backbone"):
         ScoreSettings.official("ViT-H-14")
+
+
+def test_dnm_scores_use_the_settings_positives(world):
+    from debiasood.core.scores import dnm_score, perturbed_positives
+
+    id_images, ood, id_text, neg_text = world
+    settings = ScoreSettings(num_groups=10, sigma=0.1, num_positive_samples=2, seed=4)
+    rows = evaluate_scores(id_images, {"a": ood["a"]}, id_text, neg_text, scores=["dnm"], settings=settings)
+    positives = perturbed_positives(id_text, sigma=0.1, num_samples=2, seed=4)
+    groups = settings.groups(len(neg_text))
+    expected = ood_metrics(dnm_score(id_images, id_text, neg_text, groups=groups, positives=positives),
+                           dnm_score(ood["a"], id_text, neg_text, groups=groups, positives=positives))
+    assert {k: rows[0][k] for k in expected} == expected
+    plain = evaluate_scores(id_images, {"a": ood["a"]}, id_text, neg_text, scores=["dnm"],
+                            settings=ScoreSettings(num_groups=10, seed=4))
+    assert plain[0]["auroc"] != rows[0]["auroc"]  # sigma is not silently ignored

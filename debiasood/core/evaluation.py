@@ -43,6 +43,7 @@ from debiasood.core.scores import (
     mcm_score,
     neglabel_score,
     negrefine_score,
+    perturbed_positives,
 )
 from debiasood.core.tau import official_backbone, official_tau
 
@@ -119,6 +120,14 @@ class Settings:
         """The seeded partition of ``num_negatives`` mined labels into G groups (one per run)."""
         return partition_negatives(num_negatives, self.num_groups, self.seed)
 
+    def positives(self, id_text: ArrayLike) -> ArrayLike | None:
+        """DNM's positive samples: None (the ID label embeddings themselves, the official code) when ``sigma`` is 0
+        and one sample is asked for, else ``num_positive_samples`` perturbed copies of each ID label
+        (:func:`debiasood.core.scores.perturbed_positives`, seeded by ``seed``)."""
+        if self.sigma == 0 and self.num_positive_samples == 1:
+            return None
+        return perturbed_positives(id_text, sigma=self.sigma, num_samples=self.num_positive_samples, seed=self.seed)
+
     def density_quotas(self) -> dict[str, float]:
         """The density selection's quotas: each quota times ``label_scale``, capped at 1; 0 drops a part."""
         scaled = {NOUN: self.noun_quota * self.label_scale, ADJECTIVE: self.adj_quota * self.label_scale}
@@ -137,10 +146,11 @@ SCORES: dict[str, ScoreFunction] = {
     "neglabel": lambda images, id_text, neg, s: neglabel_score(
         images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg))),
     "dnm": lambda images, id_text, neg, s: dnm_score(
-        images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg))),
+        images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg)),
+        positives=s.positives(id_text)),
     "dnm-official": lambda images, id_text, neg, s: dnm_score(
         images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg)),
-        clamp=False, official_scale=True),
+        positives=s.positives(id_text), clamp=False, official_scale=True),
     "negrefine": lambda images, id_text, neg, s, **context: negrefine_score(
         images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg)), **context),
 }

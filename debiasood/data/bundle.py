@@ -209,7 +209,8 @@ class FeatureBundle:
             return np.asarray(text.fixed_negatives[rule], dtype=np.int64)
         statistic = None
         if rule == "density":
-            key = ("density-statistic", settings.k, settings.density_form)
+            # Keyed by the corpus features themselves: a bundle made with dataclasses.replace shares this cache.
+            key = ("density-statistic", id(text.corpus_features), settings.k, settings.density_form)
             if key not in self._cache:
                 self._cache[key] = density_statistics(text.corpus_features, [settings.k],
                                                       form=settings.density_form)[settings.k]
