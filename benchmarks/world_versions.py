@@ -11,9 +11,9 @@ false-negative share of each rule's selection, for both worlds with the same cor
 calibrate_cliplike) and prints the record to paste into FITTED_CLIPLIKE. Both worlds are SIMULATED: none of these
 numbers is a CLIP number.
 
-Cost on the shared 2-core CPU (warm feature store): the table at calibration sizes takes a few minutes (the
-density kNN of each world and the bootstraps); the refit about as long. Cold, each text side first embeds ~70k
-prompts (~4 minutes each on a quiet CPU).
+Cost on the shared, loaded 2-core CPU (warm feature store): the table at calibration sizes took 333 s (the density
+kNN of each world and the bootstraps dominate); the refit about 7 minutes. Cold, the CLIP-like text side first
+embeds ~80k prompts through MiniLM and the hub geometry (20 minutes measured on the loaded CPU).
 """
 
 from __future__ import annotations
