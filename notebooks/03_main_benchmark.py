@@ -56,7 +56,7 @@
 SMOKE = False  # True: the quick profile the tests run (1/10 corpus, smoke image counts, few resamples)
 FEATURES = "simulated"  # 'simulated' (the offline world, default) or a feature bundle folder: see debiasood extract
 BACKBONE = "auto"  # whose official tau, quotas and k: 'auto' (the bundle's model if known, else ViT-B/16) or a name
-SEED = 0  # offline world only: seed of the image draw (a bundle's images are fixed)
+SEED = 0  # seed of the offline world's image draw (a bundle's images are fixed) and of the spread's subset
 TABLE_SIZES = "benchmark"  # offline world only: benchmark (50,000 ID + 35,640 OOD), calibration or smoke image counts
 CORPUS_STEP = 1  # offline world only: keep every n-th word of the DNM WordNet corpus (1: all 57,493 words)
 PARTITION_SEED = 0  # partition of the negatives into groups (also seeds every bootstrap)
@@ -225,7 +225,7 @@ display(Markdown(report.findings_markdown(claim_rows, bundle.label, random_seeds
 
 # %% [markdown]
 # (sec-03-saturation)=
-# ## The clamped score ties at its maximum
+# ## Ties at the clamped score's maximum
 #
 # The clamp lifts a group's negative debiased estimate to $e^{-1/T}$, so that group's ratio is at most 1, and the
 # score reaches its supremum for every image whose groups all clamp. Ties at the maximum leave those images'
@@ -247,7 +247,7 @@ records.update({"saturation_id_dnm": by_method[verdicts.DNM_CLAMPED]["ID at the 
 
 # %% [markdown]
 # (sec-03-partitions)=
-# ## The partition of the negatives moves FPR95 little
+# ## How much the partition of the negatives moves FPR95
 #
 # The grouped scores average over $G$ groups of a random partition of the negatives. Here a seeded subset of the
 # table's images ({glue:text}`spread_id_images` ID and {glue:text}`spread_ood_images` per OOD set, fewer when the

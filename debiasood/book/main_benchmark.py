@@ -1067,8 +1067,8 @@ def leakage_markdown(rows: Sequence[Mapping[str, Any]], main_rows: Sequence[Mapp
     if not all(found.values()) or full is None:
         raise ValueError("rows lack a claim of leakage_claims(), or main_rows the claim 'dnm_vs_neglabel'")
     text = (f"Without the OOD names, DNM (clamped) against NegLabel has {_says(found['no_names_dnm_vs_neglabel'])}."
-            f" Removing the names changes DNM by {_says(found['no_names_dnm_vs_dnm'])}, and NegLabel by "
-            f"{_says(found['no_names_neglabel_vs_neglabel'])}.")
+            f" Against itself on the full corpus, DNM without the names has {_says(found['no_names_dnm_vs_dnm'])}; "
+            f"NegLabel without the names has {_says(found['no_names_neglabel_vs_neglabel'])}.")
     before, after = full["fpr95"]["verdict"], found["no_names_dnm_vs_neglabel"]["fpr95"]["verdict"]
     if before != "A better":
         text += " DNM had no FPR95 lead over NegLabel on the full corpus either."
