@@ -174,7 +174,7 @@ display(nb.table(real_tables["lexfiles"], "REAL: lexicographer files of CLIP ViT
 # not WordNet files them under an ID class.
 #
 # NegRefine's LLM filter gives a second, independent judgement on the same words. Of CSP's
-# {glue:text}`real_fn_total` WordNet false negatives among its nouns, the LLM removed
+# {glue:text}`real_llm_fn_total` WordNet false negatives among its nouns, the LLM removed
 # {glue:text}`real_llm_fn_removed` ({glue:text}`real_llm_fn_recall:.1f`%), while removing
 # {glue:text}`real_llm_removed_nouns` nouns in all: the words it removed are
 # {glue:text}`real_llm_fn_removed_share:.2f`% WordNet false negatives, those it kept
