@@ -318,3 +318,63 @@ def test_perturbed_positives():
     # Sample-major layout: row k of each block is a noisy copy of label k (noise norm ~ 0.1 * sqrt(16)).
     nearest_label = (noisy @ pos.T).argmax(axis=1)
     np.testing.assert_array_equal(nearest_label, np.tile(np.arange(len(pos)), 4))
+
+
+# ---------------------------------------------------------------- DNM's clamped score on the log-odds scale
+
+def _saturating_case(dtype=np.float64):
+    """Images near their ID label: with T = 0.01 most groups clamp and S_ID / Z_g rounds to 1."""
+    rng = np.random.default_rng(5)
+
+    def unit(n, d=24):
+        x = rng.normal(size=(n, d))
+        return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+    ids, neg = unit(6), unit(120)
+    near = ids[rng.integers(0, 6, 40)] + 0.15 * unit(40)
+    images = np.concatenate([near / np.linalg.norm(near, axis=1, keepdims=True), unit(40)])
+    return images.astype(dtype), ids.astype(dtype), neg.astype(dtype)
+
+
+def _exact_complement(images, ids, neg, groups, tau, temperature):
+    """1 - S_DNM (clamped, official positives) in 60-digit arithmetic, written from the formula."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    out = []
+    for x in images:
+        s_id = mpmath.fsum(mpmath.exp(mpmath.mpf(float(c)) / temperature) for c in ids @ x)
+        mean_pos = s_id / len(ids)
+        total = mpmath.mpf(0)
+        for group in groups:
+            q = len(group)
+            n_g = mpmath.fsum(mpmath.exp(mpmath.mpf(float(c)) / temperature) for c in neg[group] @ x)
+            e_neg = max(n_g / (tau * q) - (1 - tau) / tau * mean_pos, mpmath.exp(-1 / mpmath.mpf(temperature)))
+            total += q * e_neg / (s_id + q * e_neg)
+        out.append(total / len(groups))
+    return out
+
+
+def test_log_odds_scale_is_the_clamped_score_without_rounding_ties():
+    images, ids, neg = _saturating_case()
+    groups = np.arange(120).reshape(6, 20)
+    kwargs = dict(tau_neg=0.5, temperature=0.01, groups=groups)
+    probability = np.asarray(dnm_score(images, ids, neg, **kwargs))
+    log_odds = np.asarray(dnm_score(images, ids, neg, scale="log-odds", **kwargs))
+    tied = probability == probability.max()
+    assert tied.sum() >= 10, "the case must saturate the probability scale, or it tests nothing"
+    assert len(np.unique(log_odds[tied])) == tied.sum()
+    # Where the probability is not rounded to 1, the log-odds are its logit.
+    free = probability < 1 - 1e-6
+    np.testing.assert_allclose(log_odds[free], np.log(probability[free]) - np.log1p(-probability[free]), atol=1e-8)
+    # Everywhere, the order is the exact score's: 1 - S_DNM from 60-digit arithmetic ranks the images the same.
+    exact = _exact_complement(images, ids, neg, groups, 0.5, 0.01)
+    assert list(np.argsort(log_odds, kind="stable")) == sorted(range(len(exact)), key=lambda i: -exact[i])
+
+
+def test_log_odds_scale_needs_the_clamped_form():
+    images, ids, neg = _saturating_case()
+    with pytest.raises(ValueError, match="clamp=True"):
+        dnm_score(images, ids, neg, num_groups=6, clamp=False, scale="log-odds")
+    with pytest.raises(ValueError, match="scale must be one of"):
+        dnm_score(images, ids, neg, num_groups=6, scale="logit")

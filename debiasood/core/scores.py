@@ -306,6 +306,10 @@ def _log_diff_exp(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
     return torch.where(positive, log_a + torch.log(-torch.expm1(gap)), torch.full_like(log_a, -math.inf))
 
 
+DNM_SCALES = ("probability", "log-odds")
+"""Scales of the clamped DNM score: the score itself in (0, 1], or its log-odds (same ranking, no rounding ties)."""
+
+
 def dnm_score(
     image_features: ArrayLike,
     id_text_features: ArrayLike,
@@ -319,6 +323,7 @@ def dnm_score(
     positives: ArrayLike | None = None,
     clamp: bool = True,
     official_scale: bool = False,
+    scale: str = "probability",
     chunk_size: int | None = None,
 ) -> ArrayLike:
     r"""Debiased Negative Mining score (DNM, KDD 2026), general form.
@@ -343,20 +348,34 @@ def dnm_score(
     negative or infinite), and warns with :class:`NonPositivePartitionWarning` when that happens.
     ``official_scale=True`` also divides by K, as the official code averages over ID classes; it changes
     no ranking and no metric.
+
+    ``scale="log-odds"`` (clamped form only) returns :math:`\log S_{DNM} - \log(1 - S_{DNM})`, a strictly
+    increasing function of the score, so every ranking metric is the exact-arithmetic score's. Both logs are
+    computed from per-group log terms, :math:`1 - S_{DNM} = \frac1G\sum_g Q\hat E^{neg}_g / Z_g`, never as
+    1 minus a rounded number. Why it matters: a clamped group contributes :math:`S_{ID}/(S_{ID} + Q e^{-1/T})`,
+    which at T = 0.01 rounds to exactly 1 whenever :math:`S_{ID} > 1`; on the probability scale many ID images
+    then tie at 1 and their order, hence part of the AUROC, is lost to rounding (float32 and float64 alike).
     """
     _check_grouped_args(temperature, num_groups)
     check_fraction("tau_neg", tau_neg)
+    if scale not in DNM_SCALES:
+        raise ValueError(f"scale must be one of {DNM_SCALES}, got {scale!r}")
+    if scale != "probability" and (not clamp or official_scale):
+        raise ValueError("scale='log-odds' is the clamped score on another scale: it needs clamp=True and "
+                         "official_scale=False (the official arithmetic's Z_g can be <= 0, where no log-odds exist)")
     inputs = _prepare(image_features, id_text_features)
     neg_text = _text_matrix("neg_text_features", neg_text_features, inputs)
     pos_text = None if positives is None else _text_matrix("positives", positives, inputs)
     partition = _resolve_groups(neg_text.shape[0], groups, num_groups, seed)
     group_size = partition.shape[1]
-    out = torch.empty(inputs.images.shape[0], dtype=inputs.images.dtype, device=inputs.images.device)
+    # The log-odds come out in float64: at ~100 (T = 0.01) float32's spacing would round close scores together.
+    dtype = torch.float64 if scale == "log-odds" else inputs.images.dtype
+    out = torch.empty(inputs.images.shape[0], dtype=dtype, device=inputs.images.device)
     non_positive = 0
     for block, sums in _grouped_log_sums(inputs, neg_text, partition, pos_text, temperature, chunk_size):
         out[block], count = dnm_from_log_sums(sums.log_s_id, sums.log_n_groups, sums.log_mean_positive,
                                               group_size=group_size, tau_neg=tau_neg, temperature=temperature,
-                                              clamp=clamp)
+                                              clamp=clamp, scale=scale)
         non_positive += count
     if non_positive:
         _warn_non_positive(non_positive, inputs.id_text.shape[0], group_size, tau_neg, positives is None)
@@ -374,9 +393,10 @@ def dnm_from_log_sums(
     tau_neg: float,
     temperature: float,
     clamp: bool = True,
+    scale: str = "probability",
 ) -> tuple[torch.Tensor, int]:
-    r"""DNM's score from per-image sums (see :func:`dnm_score` for the formula), and the number of
-    (image, group) pairs whose partition function Z_g is <= 0 (always 0 with ``clamp``).
+    r"""DNM's score from per-image sums (see :func:`dnm_score` for the formula and ``scale``), and the number
+    of (image, group) pairs whose partition function Z_g is <= 0 (always 0 with ``clamp``).
 
     ``log_s_id`` (N,) is log S_ID, ``log_n_groups`` (N, G) is log N_g for groups of ``group_size`` labels and
     ``log_mean_positive`` (N,) is :math:`\log \frac{1}{L}\sum_l e^{s^+_l/T}` (log S_ID - log K for the ID
@@ -390,7 +410,14 @@ def dnm_from_log_sums(
     log_bias = (log_odds + log_mean_positive)[:, None]  # log of ((1-tau)/tau) mean exp(s+/T)
     if clamp:
         log_e_neg = torch.clamp(_log_diff_exp(log_wild, log_bias.expand_as(log_wild)), min=-1.0 / temperature)
-        return torch.exp(log_s - torch.logaddexp(log_s, log_q + log_e_neg)).mean(dim=1), 0
+        log_z = torch.logaddexp(log_s, log_q + log_e_neg)
+        if scale == "probability":
+            return torch.exp(log_s - log_z).mean(dim=1), 0
+        # log of the mean of S/Z_g minus log of the mean of its complement Q E_g / Z_g (the 1/G cancels): both
+        # exact in log space, so a group whose S/Z_g rounds to 1 still orders the images by Q E_g / Z_g.
+        log_s, log_e_neg, log_z = log_s.double(), log_e_neg.double(), log_z.double()
+        log_complement = log_q + log_e_neg - log_z
+        return torch.logsumexp(log_s - log_z, dim=1) - torch.logsumexp(log_complement, dim=1), 0
     # Z_g = S_ID + Q * (wild - bias) may be <= 0: keep its sign by scaling all three terms by the largest of
     # them, so no exp overflows and the official quotient is reproduced.
     terms = torch.stack(torch.broadcast_tensors(log_s, log_q + log_wild, log_q + log_bias))

@@ -21,6 +21,7 @@ Writes go to a temporary folder renamed into place, so a killed writer leaves no
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -230,6 +231,43 @@ class FeatureBundle:
         rows = self.negatives(rule, settings)
         source = self.text.csp_features if rule == "csp" else self.text.corpus_features
         return np.asarray(source)[rows]
+
+    def id_label_set(self) -> Any:
+        """The ID classes as a :class:`debiasood.data.label_sets.LabelSet` (with wnids where the bundle has
+        them): what a corpus filter (:mod:`debiasood.data.filters`) judges the corpus against."""
+        from debiasood.data.label_sets import LabelSet
+
+        wnids = None if self.text.id_wnids is None else tuple(self.text.id_wnids)
+        return LabelSet(self.id_set, tuple(self.text.id_names), wnids, self.label)
+
+    def filtered(self, keep: np.ndarray, *, name: str) -> FeatureBundle:
+        """This bundle with only the corpus words ``keep`` (a filter's keep-mask, one bool per corpus word) keeps,
+        and the entries of CSP's pool they imply (:func:`debiasood.data.filters.pool_keep`): rows are re-used,
+        nothing is encoded again, the images are the same. Every rule then mines from what remains (a filter
+        runs BEFORE mining, so quotas count the kept words). ``name`` tags the corpus (e.g. the filter's name)."""
+        from debiasood.data.filters import pool_keep
+
+        text = self.text
+        keep = np.asarray(keep)
+        if keep.dtype != bool or keep.shape != (len(text.corpus.words),):
+            raise BundleError(f"keep must be a bool array with one entry per corpus word ({len(text.corpus.words)}), "
+                              f"got dtype {keep.dtype} and shape {keep.shape}")
+        if text.fixed_negatives is not None:
+            raise BundleError(f"{self.label}: this bundle holds fixed selections made elsewhere, so its corpus "
+                              "cannot be filtered before mining")
+        rows = np.flatnonzero(keep)
+        if rows.size == 0:
+            raise BundleError(f"the filter {name!r} removed every corpus word: nothing is left to mine")
+        changes: dict[str, Any] = {"corpus": text.corpus.subset(rows, name=f"{text.corpus.name}|{name}"),
+                                   "corpus_features": np.asarray(text.corpus_features)[rows]}
+        if text.csp_pool is not None:
+            pool_rows = np.flatnonzero(pool_keep(keep, text.corpus, text.csp_pool))
+            if pool_rows.size == 0:
+                raise BundleError(f"the filter {name!r} removed every entry of CSP's pool: nothing is left to mine")
+            changes["csp_pool"] = text.csp_pool.subset(pool_rows, name=f"{text.csp_pool.name}|{name}")
+            changes["csp_features"] = np.asarray(text.csp_features)[pool_rows]
+        # A fresh _cache: the memo of density statistics belongs to the unfiltered corpus.
+        return dataclasses.replace(self, text=dataclasses.replace(text, **changes), _cache={})
 
     def evaluate(self, methods: Sequence[str], settings: Settings | None = None, *,
                  sets: Sequence[str] | None = None, encode_pair_texts: Any = None) -> Evaluation:

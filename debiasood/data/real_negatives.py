@@ -30,7 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -310,6 +310,17 @@ def negrefine_removals(part: str | None = None) -> dict[str, Verdict]:
                 raise RealArtifactError(f"NegRefine's filter log removes {verdict.negative!r} twice")
             removed[verdict.negative] = verdict
     return removed
+
+
+def negrefine_filter() -> Any:
+    """NegRefine's published LLM filter as a corpus filter (:func:`debiasood.data.filters.verdicts_filter` over the
+    vendored, checksum-checked logs of :func:`load_negrefine_verdicts`): drops the words it judged a subcategory
+    of an ImageNet-1K class, the same word, or a proper noun."""
+    from debiasood.data.filters import Verdict as FileVerdict
+    from debiasood.data.filters import verdicts_filter
+
+    records = [FileVerdict(v.negative, v.id_class or None, v.verdict, v.part) for v in load_negrefine_verdicts()]
+    return verdicts_filter(records, name="negrefine-verdicts")
 
 
 # ---------------------------------------------------------------- NegRefine's reported results
