@@ -74,6 +74,8 @@ RUN_COSTS: dict[str, RunCost] = {
     "06_your_own_data": RunCost(0.2, 0.4, "open_clip's tiny architecture with random weights (nothing is "
                                           "downloaded), generated images, the feature store; no GPU"),
     "07_simulated_world": RunCost(0.7, 0.7 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "08_three_cures": RunCost(3.0, 3.0 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0, MiniLM embeddings of "
+                                                             "NegRefine's pair texts; no GPU, no network"),
 }
 
 
