@@ -516,9 +516,6 @@ def test_negrefine_runs_on_the_subset(negrefine, bundle):
     assert all(math.isfinite(x) for x in values.values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cure_study reads NegRefine's cost only from pair_encoder.cost(), which StoredPairCache has and "
-    "PairFeatureCache (core.scores) lacks: the study then reports 0 pair texts and answer() says so"))
 def test_the_pair_text_cost_is_reported_for_a_pair_feature_cache(negrefine):
     cache, study = negrefine
     assert study.negrefine_cost.get("pair_texts", 0) == len(cache) > 0

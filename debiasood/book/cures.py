@@ -454,11 +454,15 @@ def _negrefine_subset(study: CureStudy, bundle: FeatureBundle, images: Mapping[s
         if method not in inputs and cell[:2] in study.selections and cell[2] != "negrefine":
             inputs[method] = MethodInput(cell[2], id_text, study.selections[cell[:2]].features)
     say(f"NegRefine's score on {sum(study.subset_sizes.values()):,} images ({len(cells)} cells)")
+    # The cache may be shared with earlier runs: count the texts THIS study added, whatever kind of cache it is.
+    before = len(pair_encoder) if hasattr(pair_encoder, "__len__") else None
     subset = evaluate(subset_images, bundle.id_set, inputs, settings=study.settings, label=bundle.label)
     study.subset = subset
     study.subset_contrasts = verdicts.PairedContrasts(subset, num_resamples=num_resamples, seed=seed)
     cost = getattr(pair_encoder, "cost", None)
     study.negrefine_cost = dict(cost()) if callable(cost) else {}
+    if before is not None:
+        study.negrefine_cost["pair_texts"] = len(pair_encoder) - before
 
 
 # ---------------------------------------------------------------- tables
