@@ -190,8 +190,8 @@ records["widest_average_fpr95_interval"] = max(r["width"] for r in intervals if 
 # - **NegLabel's rule at DNM's size**: NegLabel's ranking cut at DNM's counts per part of speech;
 # - **density negatives, NegLabel's score ($\tau = 1$)**: DNM's negatives without the debiasing, the
 #   negatives-only change ({ref}`method-dnm-closed-form`: $\tau = 1$ is NegLabel's score);
-# - **DNM (official arithmetic)** and the **clamped** score, and the clamped score with its ties broken by
-#   NegLabel's score ({ref}`sec-03-saturation`).
+# - **DNM (official arithmetic)** and the **clamped** score (the default, on the log-odds scale), and the clamped
+#   score on its probability scale, where rounding ties many images at 1 ({ref}`sec-03-saturation`).
 #
 # Each claim "A beats B" gets the paired bootstrap of A - B on the average over the OOD sets: every replicate
 # resamples the images once and scores both methods on it, so the interval is on the difference itself. The
@@ -225,25 +225,29 @@ display(Markdown(report.findings_markdown(claim_rows, bundle.label, random_seeds
 
 # %% [markdown]
 # (sec-03-saturation)=
-# ## Ties at the clamped score's maximum
+# ## Ties at the clamped score's maximum, and the log-odds scale
 #
-# The clamp lifts a group's negative debiased estimate to $e^{-1/T}$, so that group's ratio is at most 1, and the
-# score reaches its supremum for every image whose groups all clamp. Ties at the maximum leave those images'
-# order to chance: FPR95 rarely sees it (the ties sit far above the threshold) but AUROC does. The table gives the
-# share of ID and OOD images at each score's maximum; the tie-broken row orders ties by NegLabel's score
-# (`debiasood.core.controls.tie_broken`).
+# The clamp lifts a group's negative debiased estimate to $e^{-1/T}$, so that group's ratio
+# $S_{ID} / (S_{ID} + Q e^{-1/T})$ is 1 to machine precision at $T$ = 0.01, and on the score's own (probability)
+# scale every image whose groups all clamp scores exactly 1. Ties at the maximum leave those images' order to
+# rounding: FPR95 rarely sees it (the ties sit far above the threshold) but AUROC does. The project's default
+# therefore computes the same clamped score on the log-odds scale, $\log S_{DNM} - \log(1 - S_{DNM})$ from
+# per-group log terms ({ref}`method-dnm-hazard`): the exact score's ranking, with no rounding ties. The table
+# gives the share of ID and OOD images at each score's maximum, on both scales.
 
 # %%
-saturated = [verdicts.NEGLABEL, verdicts.DNM_CLAMPED, verdicts.DNM_OFFICIAL, verdicts.DNM_TIE_BROKEN]
+saturated = [verdicts.NEGLABEL, verdicts.DNM_CLAMPED, verdicts.DNM_PROBABILITY, verdicts.DNM_OFFICIAL]
 saturation = verdicts.saturation_rows(result, saturated)
 display(nb.table(render(saturation), f"Share of images tied at each score's maximum: {bundle.label}."))
 display(Markdown(report.saturation_markdown(saturation, claim_rows)))
 by_method = {row["method"]: row for row in saturation}
 records.update({"saturation_id_dnm": by_method[verdicts.DNM_CLAMPED]["ID at the maximum (%)"],
                 "saturation_ood_dnm": by_method[verdicts.DNM_CLAMPED]["OOD at the maximum (%)"],
+                "saturation_id_dnm_probability": by_method[verdicts.DNM_PROBABILITY]["ID at the maximum (%)"],
+                "saturation_ood_dnm_probability": by_method[verdicts.DNM_PROBABILITY]["OOD at the maximum (%)"],
                 "saturation_id_neglabel": by_method[verdicts.NEGLABEL]["ID at the maximum (%)"],
-                "auroc_avg_dnm_tie_broken": result.metrics(verdicts.DNM_TIE_BROKEN)["average"]["auroc"],
-                "fpr95_avg_dnm_tie_broken": result.metrics(verdicts.DNM_TIE_BROKEN)["average"]["fpr95"]})
+                "auroc_avg_dnm_probability": result.metrics(verdicts.DNM_PROBABILITY)["average"]["auroc"],
+                "fpr95_avg_dnm_probability": result.metrics(verdicts.DNM_PROBABILITY)["average"]["fpr95"]})
 
 # %% [markdown]
 # (sec-03-partitions)=

@@ -25,7 +25,8 @@
 #
 # 1. a 2 x 2 design, negatives x score, with its main effects and interaction ({ref}`sec-04-factorial`), and
 #    the controls every claim about it needs, each with a paired bootstrap interval ({ref}`sec-04-claims`);
-#    how often the clamped score ties at its maximum ({ref}`sec-04-saturation`); the same design without the OOD
+#    how often the clamped score ties at its maximum on its probability scale, and the default that avoids it
+#    ({ref}`sec-04-saturation`); the same design without the OOD
 #    sets' own names in the corpus ({ref}`sec-04-leakage`); and, for the offline world, fresh image draws
 #    ({ref}`sec-04-redraws`);
 # 2. one-at-a-time sweeps around the official settings: the score's knobs $\tau_{neg}$, $G$ and $T$
@@ -181,26 +182,31 @@ display(nb.table(ablations.markdown_table(study.claim_rows(), ["A", "B", "metric
 
 # %% [markdown]
 # (sec-04-saturation)=
-# ## Saturation of the clamped score
+# ## Saturation of the clamped score, and why the default is its log-odds
 #
 # The clamp keeps each group's debiased estimate at or above $e^{-1/T}$, so a clamped group contributes
 # $S_{ID} / (S_{ID} + Q e^{-1/T})$: at $T$ = 0.01 that is 1 to machine precision (float32 and float64 alike) for
 # any image with a positive cosine to some ID label, since then $S_{ID} > 1$ while $Q e^{-100} \approx 10^{-41}$.
-# Images whose every group is clamped all score exactly 1, and their order, hence the AUROC among them, is the
-# order of ties. The table counts the images at the score's maximum, and the last row breaks the ties by
-# NegLabel's score on the same negatives (a secondary key: the DNM order first, then NegLabel's).
+# On the score's own (probability) scale, images whose every group is clamped all score exactly 1, and their
+# order, hence part of the AUROC, is lost to rounding, not to the method. The project's default computes the
+# same clamped score on the log-odds scale, $\log S_{DNM} - \log(1 - S_{DNM})$, with both terms taken from
+# per-group log terms ({ref}`method-dnm-hazard`): a strictly increasing function of the exact score, so every
+# ranking metric is the exact score's and no image ties by rounding. The table counts the images at each
+# score's maximum on both scales.
 
 # %%
 display(nb.table(ablations.markdown_table(study.saturation_rows(), ["method", "ID at the maximum (%)",
                                                                     "OOD at the maximum (%)", "auroc"]),
-                 f"Images at the score's maximum, and AUROC: {LABEL}."))
+                 f"Images at the score's maximum, and AUROC, on the probability and log-odds scales: {LABEL}."))
 
 # %% [markdown]
-# On DNM's negatives {glue:text}`saturated_id_density:.1f`% of ID images and
-# {glue:text}`saturated_ood_density:.1f`% of OOD images sit at the maximum
-# ({glue:text}`saturated_id_neglabel:.1f`% and {glue:text}`saturated_ood_neglabel:.1f`% on NegLabel's). Breaking
-# the ties changes AUROC by {glue:text}`tie_broken_vs_clamped_auroc:.2f` points
-# ({glue:text}`tie_broken_vs_clamped_auroc_low:.2f` to {glue:text}`tie_broken_vs_clamped_auroc_high:.2f`).
+# On the probability scale, on DNM's negatives {glue:text}`saturated_id_density:.1f`% of ID images and
+# {glue:text}`saturated_ood_density:.1f`% of OOD images sit at exactly 1
+# ({glue:text}`saturated_id_neglabel:.1f`% and {glue:text}`saturated_ood_neglabel:.1f`% on NegLabel's); on the
+# log-odds scale {glue:text}`saturated_id_default:.1f`% of ID images do. The probability scale changes AUROC by
+# {glue:text}`probability_vs_clamped_auroc:.2f` points against the default
+# ({glue:text}`probability_vs_clamped_auroc_low:.2f` to {glue:text}`probability_vs_clamped_auroc_high:.2f`): that
+# is what rounding cost the earlier default, the probability scale, and why the default changed.
 
 # %% [markdown]
 # (sec-04-leakage)=

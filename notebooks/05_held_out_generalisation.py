@@ -87,14 +87,14 @@ display(Markdown(gen.features_note(features, BACKBONE)))
 #   gets a world with its ID set as the ID concepts and the ImageNet-1K parameters unchanged, its own prompts and
 #   NegLabel negatives mined against them; DNM's density negatives read the corpus only and are the same
 #   everywhere.
-# - **Two changes, measured apart.** On the same images, one control suite per seed: NegLabel; its rule cut at
-#   DNM's size; random negatives of DNM's size and part-of-speech split; DNM's density negatives under NegLabel's
-#   score ($\tau = 1$); the clamped DNM score; the official arithmetic; the clamped score with ties broken by
-#   NegLabel's. The **negatives-only change** is density negatives minus NegLabel's, both under NegLabel's score;
-#   the **score-only change** is the clamped DNM score minus NegLabel's score, both on the density negatives;
-#   **both** is DNM minus NegLabel. Each is the difference A - B of the average over the OOD sets, FPR95 and
-#   AUROC, with a 95% paired bootstrap interval (`NUM_RESAMPLES` resamples of the images, both methods scored on
-#   each).
+# - **Two changes, measured apart.** On the same images, one control suite per seed: NegLabel; its rule cut at DNM's
+#   size; random negatives of DNM's size and part-of-speech split; DNM's density negatives under NegLabel's score
+#   ($\tau = 1$); the clamped DNM score (the default, on the log-odds scale); the same score on its probability scale,
+#   where rounding ties many images at 1; the official arithmetic. The **negatives-only change** is density negatives
+#   minus NegLabel's, both under NegLabel's score; the **score-only change** is the clamped DNM score minus NegLabel's
+#   score, both on the density negatives; **both** is DNM minus NegLabel. Each is the difference A - B of the average
+#   over the OOD sets, FPR95 and AUROC, with a 95% paired bootstrap interval (`NUM_RESAMPLES` resamples of the images,
+#   both methods scored on each).
 # - **Verdicts.** On one seed a change **holds** when its interval lies on the side where A is better (FPR95
 #   below 0, AUROC above 0), **flips** when it lies on the other side and **vanishes** when it contains 0. Over
 #   the seeds a change keeps their common verdict; when the seeds disagree it vanishes, because a redraw undoes it.
@@ -140,10 +140,10 @@ nb.table(tables.render(gen.controls_table([results[own.key]])),
 # {glue:text}`own_score_auroc_high:+.2f`, spread {glue:text}`own_score_auroc_spread:.2f`). The controls put the
 # first change in proportion: random negatives of the same size and split reach an average FPR95 of
 # {glue:text}`own_fpr95_random:.2f` (NegLabel {glue:text}`own_fpr95_neglabel:.2f`, density negatives
-# {glue:text}`own_fpr95_density:.2f`, NegLabel's rule at DNM's size {glue:text}`own_fpr95_at_size:.2f`). The
-# clamped score ties at its maximum for {glue:text}`own_tied_id:.1f`% of the ID images and
-# {glue:text}`own_tied_ood:.1f`% of the OOD images; breaking those ties by NegLabel's score gives AUROC
-# {glue:text}`own_auroc_tie_broken:.2f` instead of {glue:text}`own_auroc_dnm:.2f`.
+# {glue:text}`own_fpr95_density:.2f`, NegLabel's rule at DNM's size {glue:text}`own_fpr95_at_size:.2f`). On
+# its probability scale the clamped score rounds to exactly 1 for {glue:text}`own_tied_id:.1f`% of the ID images
+# and {glue:text}`own_tied_ood:.1f`% of the OOD images, which gives AUROC {glue:text}`own_auroc_probability:.2f`;
+# the default log-odds scale (the same score, no rounding ties) gives {glue:text}`own_auroc_dnm:.2f`.
 
 # %%
 display(Markdown(gen.reported_line()))

@@ -204,9 +204,10 @@ wf.plot_alignment(fitted, bins=ALIGNMENT_BINS) if features.has("world") else Non
 # In {numref}`fig-07-alignment`, MCM's score climbs with $a$ for ID and OOD images alike: over ID images its
 # rank correlation with $a$ is {glue:text}`align_corr_mcm:.2f`, and it rejects
 # {glue:text}`low_align_rejected_mcm:.1f`% of the {glue:text}`low_align_share_pct:.0f`% least-aligned ID
-# images (5% of all ID images by construction). NegLabel's score follows $a$ much less (rank correlation
-# {glue:text}`align_corr_neglabel:.2f`; {glue:text}`low_align_rejected_neglabel:.1f`% of the least-aligned ID
-# images rejected), and its OOD images stay below the threshold at every alignment.
+# images (5% of all ID images by construction). NegLabel's score follows $a$ less (rank correlation
+# {glue:text}`align_corr_neglabel:.2f`, its images ranked exactly on the log-odds scale;
+# {glue:text}`low_align_rejected_neglabel:.1f`% of the least-aligned ID images rejected), and its OOD images stay
+# below the threshold at every alignment.
 
 # %% [markdown]
 # (sec-07-calibration)=

@@ -73,8 +73,8 @@ nb.glue_run_cost("08_three_cures")
 from IPython.display import Markdown, display
 
 from debiasood.book import cures
-from debiasood.book.ablations import markdown_table
 from debiasood.book.features import load_features
+from debiasood.book.tables import markdown_table
 from debiasood.core.evaluation import Settings
 from debiasood.core.tau import official_tau
 from debiasood.data import reported

@@ -169,6 +169,10 @@ def test_stored_rankings_give_the_same_rows(setup, bundle, tmp_path):
         AblationBench(bundle, other)
 
 
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
 def test_evaluation_scores_match_float64_references(bundle, bench):
     text = bundle.text
     images = np.concatenate([bundle.images[s].features for s in (bundle.id_set, *bundle.ood_sets)])
@@ -180,15 +184,16 @@ def test_evaluation_scores_match_float64_references(bundle, bench):
     stacked = {name: np.concatenate([r.scores[name][s] for s in (bundle.id_set, *bundle.ood_sets)])
                for r, name in ((result, "nn"), (result, "dd"))}
     groups_n, groups_d = partition_negatives(len(neglabel), 5, 0), partition_negatives(len(density), 5, 0)
-    np.testing.assert_allclose(stacked["nn"], reference_neglabel(images, text.id_neglabel, neglabel, groups_n),
-                               rtol=2e-4)
-    np.testing.assert_allclose(stacked["dd"], reference_dnm(images, text.id_neglabel, density, groups_d, 0.5),
-                               rtol=2e-4)
+    # The evaluation layer's grouped scores are on the log-odds scale: their sigmoid is the score itself.
+    np.testing.assert_allclose(_sigmoid(stacked["nn"]),
+                               reference_neglabel(images, text.id_neglabel, neglabel, groups_n), rtol=2e-4)
+    np.testing.assert_allclose(_sigmoid(stacked["dd"]),
+                               reference_dnm(images, text.id_neglabel, density, groups_d, 0.5), rtol=2e-4)
     positives = perturbed_positives(np.asarray(text.id_neglabel), sigma=0.05, num_samples=2, seed=4)
     expected = reference_dnm(images, text.id_neglabel, density, partition_negatives(len(density), 5, 4), 0.5,
                              positives=np.asarray(positives))
     got = np.concatenate([perturbed.scores["dd"][s] for s in (bundle.id_set, *bundle.ood_sets)])
-    np.testing.assert_allclose(got, expected, rtol=2e-4)
+    np.testing.assert_allclose(_sigmoid(got), expected, rtol=2e-4)
     assert not np.allclose(got, stacked["dd"])  # sigma changes the positives, hence the score
 
 
@@ -236,7 +241,7 @@ def study(bundle):
 def test_the_study_scores_the_four_cells_and_the_controls(study, bench):
     methods = set(study.result.methods)
     assert set(ablations.CELLS.values()) <= methods
-    assert {verdicts.NEGLABEL_AT_DNM_SIZE, verdicts.DNM_OFFICIAL, verdicts.DNM_TIE_BROKEN,
+    assert {verdicts.NEGLABEL_AT_DNM_SIZE, verdicts.DNM_OFFICIAL, verdicts.DNM_PROBABILITY,
             *(verdicts.random_label(s) for s in (0, 1, 2))} <= methods
     # The clamped DNM cell is the bench's own DNM point: the same negatives, partition and score.
     assert study.value(verdicts.DNM_CLAMPED, "fpr95") == pytest.approx(bench.point(SMALL)["fpr95"])
@@ -299,9 +304,11 @@ def test_records_name_every_cell_effect_and_claim(study):
 
 def test_saturation_and_noise(study):
     rows = study.saturation_rows()
-    assert [r["method"] for r in rows] == [ablations.NEGLABEL_DNM_SCORE, verdicts.DNM_CLAMPED,
-                                           verdicts.DNM_TIE_BROKEN]
-    assert rows[-1]["ID at the maximum (%)"] <= rows[1]["ID at the maximum (%)"]  # ties broken
+    assert [r["method"] for r in rows] == [ablations.NEGLABEL_DNM_PROBABILITY, ablations.NEGLABEL_DNM_SCORE,
+                                           verdicts.DNM_PROBABILITY, verdicts.DNM_CLAMPED]
+    # The probability scale rounds to ties at 1; the default log-odds scale, the same score, does not.
+    assert rows[2]["ID at the maximum (%)"] > 5 and rows[3]["ID at the maximum (%)"] < 1
+    assert rows[0]["ID at the maximum (%)"] > rows[1]["ID at the maximum (%)"]
     noise = study.noise()
     assert noise["fpr95"] > 0 and noise["auroc"] > 0
 
@@ -454,7 +461,7 @@ def verdict_records(codes):
     """Records whose contrasts all have value -1 and interval (-2, 0), with the given verdict codes."""
     records = {"effect_score_on_neglabel_fpr95": -1.0, "effect_score_on_density_fpr95": -1.0,
                "saturated_id_density": 50.0, "saturated_ood_density": 5.0, "saturated_id_neglabel": 60.0,
-               "saturated_ood_neglabel": 6.0}
+               "saturated_ood_neglabel": 6.0, "saturated_id_default": 0.0, "saturated_ood_default": 0.0}
     stems = [*(f"effect_{n}" for n in ablations.EFFECTS), *ablations.CLAIMS]
     for stem in stems:
         for metric in ("fpr95", "auroc"):

@@ -151,8 +151,10 @@ def test_dnm_scores_use_the_settings_positives(world):
     rows = evaluate_scores(id_images, {"a": ood["a"]}, id_text, neg_text, scores=["dnm"], settings=settings)
     positives = perturbed_positives(id_text, sigma=0.1, num_samples=2, seed=4)
     groups = settings.groups(len(neg_text))
-    expected = ood_metrics(dnm_score(id_images, id_text, neg_text, groups=groups, positives=positives),
-                           dnm_score(ood["a"], id_text, neg_text, groups=groups, positives=positives))
+    # The evaluation layer's "dnm" is the clamped score on the log-odds scale (no rounding ties).
+    common = dict(groups=groups, positives=positives, scale="log-odds")
+    expected = ood_metrics(dnm_score(id_images, id_text, neg_text, **common),
+                           dnm_score(ood["a"], id_text, neg_text, **common))
     assert {k: rows[0][k] for k in expected} == expected
     plain = evaluate_scores(id_images, {"a": ood["a"]}, id_text, neg_text, scores=["dnm"],
                             settings=ScoreSettings(num_groups=10, seed=4))

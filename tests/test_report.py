@@ -152,7 +152,7 @@ def test_labels_come_from_the_provenance(bundle):
 
 def test_run_benchmark_scores_the_table_and_the_controls_on_the_same_images(bundle, result):
     assert set(result.methods) == {*report.METHOD_LABELS.values(), v.NEGLABEL_AT_DNM_SIZE, v.random_label(0),
-                                   v.random_label(1), v.DENSITY_NEGLABEL_SCORE, v.DNM_TIE_BROKEN}
+                                   v.random_label(1), v.DENSITY_NEGLABEL_SCORE, v.DNM_PROBABILITY}
     registry = bundle.evaluate(["mcm", "neglabel", "csp", "dnm", "dnm-official"], SETTINGS)
     for method, label in report.METHOD_LABELS.items():
         for name in (bundle.id_set, *OOD):
@@ -289,7 +289,7 @@ def claim(key, fpr=("no difference", -1.0), auroc=("no difference", 0.5)):
 
 
 MAIN_KEYS = ("dnm_vs_neglabel", "density_vs_neglabel", "dnm_vs_density", "official_vs_density",
-             "neglabel_at_size_vs_neglabel", "density_vs_neglabel_at_size", "tie_broken_vs_dnm")
+             "neglabel_at_size_vs_neglabel", "density_vs_neglabel_at_size", "probability_vs_dnm")
 
 
 @pytest.mark.parametrize(("random_verdicts", "phrase"), [
@@ -310,15 +310,19 @@ def test_findings_follow_the_verdicts(random_verdicts, phrase):
 
 
 @pytest.mark.parametrize(("fpr", "auroc", "phrase"), [
-    ("no difference", "A better", "is a poor default on these features"),
-    ("no difference", "B better", "worse order for the tied images"),
+    ("no difference", "B better", "was a poor default on these features"),
+    ("no difference", "A better", "happen to order images better"),
     ("no difference", "no difference", "cost nothing the paired interval can see"),
     ("A better", "B better", "metrics disagree"),
 ])
-def test_saturation_prose_follows_the_tie_breaking_verdict(fpr, auroc, phrase):
-    shares = [{"method": v.DNM_CLAMPED, "ID at the maximum (%)": 65.6, "OOD at the maximum (%)": 5.2}]
-    text = report.saturation_markdown(shares, claim("tie_broken_vs_dnm", fpr=(fpr, 0.0), auroc=(auroc, 1.0)))
+def test_saturation_prose_follows_the_probability_scale_verdict(fpr, auroc, phrase):
+    shares = [{"method": v.DNM_PROBABILITY, "ID at the maximum (%)": 65.6, "OOD at the maximum (%)": 5.2},
+              {"method": v.DNM_CLAMPED, "ID at the maximum (%)": 0.0, "OOD at the maximum (%)": 0.0}]
+    text = report.saturation_markdown(shares, claim("probability_vs_dnm", fpr=(fpr, 0.0), auroc=(auroc, 1.0)))
     assert "65.6% of the ID images and 5.2% of the OOD images" in text and phrase in text
+    assert "0.0% and 0.0% tie" in text
+    with pytest.raises(ValueError, match="both scales"):
+        report.saturation_markdown(shares[:1], claim("probability_vs_dnm"))
 
 
 # ------------------------------------------------------------------------------------ spread and redraws
@@ -521,7 +525,8 @@ def test_summary_says_where_the_numbers_come_from(bundle, result):
                for m, label in report.METHOD_LABELS.items() for metric in ("fpr95", "auroc")}
     records.update({f"reported_fpr95_avg_{m}": reported.fpr95(m, "average") for m in ("mcm", "neglabel", "csp",
                                                                                        "dnm")})
-    records.update({"official_tau": 0.5, "saturation_id_dnm": 65.0, "saturation_ood_dnm": 5.0})
+    records.update({"official_tau": 0.5, "saturation_id_dnm": 0.0, "saturation_ood_dnm": 0.0,
+                    "saturation_id_dnm_probability": 65.0, "saturation_ood_dnm_probability": 5.0})
     records.update(report.claim_records(report.claim_rows(result, report.benchmark_claims(SEEDS),
                                                           num_resamples=30)))
     text = report.summary_markdown(records, bundle, SEEDS)
@@ -572,16 +577,19 @@ def test_figures_carry_the_features_label(result):
 
 
 def test_histogram_values():
-    values, label = report.histogram_values(v.DNM_CLAMPED, np.array([0.9, 0.999, 1.0]))
+    values, label = report.histogram_values(v.DNM_PROBABILITY, np.array([0.9, 0.999, 1.0]))
     np.testing.assert_allclose(values, [1.0, 3.0, 7.0])  # 1.0 sits at the float32 floor 1e-7
     assert label == "-log10(1 - score)"
+    values, label = report.histogram_values(v.DNM_CLAMPED, np.array([-3.0, 40.0]))  # log-odds: shown as they are
+    np.testing.assert_array_equal(values, [-3.0, 40.0])
+    assert label == "log-odds of the score"
     values, label = report.histogram_values("MCM", np.array([0.001, 0.002]))
     np.testing.assert_array_equal(values, [0.001, 0.002])
     assert label == "score"
     with pytest.raises(ValueError, match="no histogram axis for method 'DNM \\(official arithmetic\\)'"):
         report.histogram_values(v.DNM_OFFICIAL, np.array([0.5]))
     with pytest.raises(ValueError, match="needs scores in \\(0, 1\\]"):
-        report.histogram_values(v.NEGLABEL, np.array([0.5, 1.2]))
+        report.histogram_values(v.DNM_PROBABILITY, np.array([0.5, 1.2]))
 
 
 def test_sizes_preset():

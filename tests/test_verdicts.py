@@ -37,7 +37,7 @@ def test_the_suite_scores_every_control_on_the_same_images(bundle):
     settings = Settings(num_groups=10, k=5)  # Q = 6, a = tau - Q (1 - tau) / K > 0: the official form is safe
     result = v.control_suite(bundle, settings, random_seeds=(0, 1))
     assert result.methods == (v.NEGLABEL, v.NEGLABEL_AT_DNM_SIZE, v.random_label(0), v.random_label(1),
-                              v.DENSITY_NEGLABEL_SCORE, v.DNM_CLAMPED, v.DNM_OFFICIAL, v.DNM_TIE_BROKEN)
+                              v.DENSITY_NEGLABEL_SCORE, v.DNM_CLAMPED, v.DNM_PROBABILITY, v.DNM_OFFICIAL)
     # tau = 1 turns DNM into NegLabel's score on the same negatives: the negatives-only control is exact.
     same = v.control_suite(bundle, Settings(num_groups=10, k=5, tau_neg=1.0), random_seeds=())
     for s in (bundle.id_set, *bundle.ood_sets):

@@ -39,6 +39,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
 from debiasood.book import verdicts
+from debiasood.book.tables import markdown_table  # noqa: F401 (the chapter's tables: ablations.markdown_table)
 from debiasood.core.checks import check_int
 from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
 from debiasood.core.metrics import bootstrap_replicates, percentile_interval
@@ -55,6 +56,7 @@ SCORES = ("neglabel", "dnm")
 """Scores of the 2 x 2 design: NegLabel's grouped score, DNM's debiased score (clamped, the project default)."""
 
 NEGLABEL_DNM_SCORE = "NegLabel's negatives, DNM's score (clamped)"
+NEGLABEL_DNM_PROBABILITY = "NegLabel's negatives, DNM's score (clamped, probability scale)"
 RANDOM_MEAN = "random negatives, DNM's size (mean over seeds)"
 
 #: The four cells of the 2 x 2 design, by (negatives, score): method names of the control suite.
@@ -91,7 +93,7 @@ CLAIMS: dict[str, tuple[str, str]] = {
     "neglabel_vs_rule_at_size": (verdicts.NEGLABEL, verdicts.NEGLABEL_AT_DNM_SIZE),
     "clamped_vs_tau_one": (verdicts.DNM_CLAMPED, verdicts.DENSITY_NEGLABEL_SCORE),
     "official_vs_tau_one": (verdicts.DNM_OFFICIAL, verdicts.DENSITY_NEGLABEL_SCORE),
-    "tie_broken_vs_clamped": (verdicts.DNM_TIE_BROKEN, verdicts.DNM_CLAMPED),
+    "probability_vs_clamped": (verdicts.DNM_PROBABILITY, verdicts.DNM_CLAMPED),
 }
 
 #: A verdict as a number, for the recorded values: +1 A better, 0 no difference, -1 B better.
@@ -272,9 +274,11 @@ class AblationBench:
             stacked = np.concatenate(list(images.values()))
             sizes = np.cumsum([len(x) for x in images.values()])[:-1]
             for name, features in perturbed.items():
+                # The evaluation layer's "dnm": the clamped score on the log-odds scale.
                 scores = np.asarray(dnm_score(stacked, id_text, features, tau_neg=settings.tau_neg,
                                               temperature=settings.temperature,
-                                              groups=settings.groups(len(features)), positives=positives))
+                                              groups=settings.groups(len(features)), positives=positives,
+                                              scale="log-odds"))
                 result.add(name, dict(zip(images, np.split(scores, sizes), strict=True)))
         return result
 
@@ -420,8 +424,9 @@ class FactorialStudy:
         return rows
 
     def saturation_rows(self) -> list[dict[str, Any]]:
-        """Share of ID and OOD images at each DNM score's maximum, beside its AUROC."""
-        methods = [_ND, _DD, verdicts.DNM_TIE_BROKEN]
+        """Share of ID and OOD images at each DNM score's maximum, beside its AUROC: the clamped score on its
+        probability scale (where rounding ties images at exactly 1) and on the default log-odds scale."""
+        methods = [NEGLABEL_DNM_PROBABILITY, _ND, verdicts.DNM_PROBABILITY, _DD]
         rows = verdicts.saturation_rows(self.result, methods)
         return [{**row, "auroc": self.value(row["method"], "auroc")} for row in rows]
 
@@ -448,8 +453,9 @@ class FactorialStudy:
                 out.update({f"{stem}_{metric}": c["value"], f"{stem}_{metric}_low": c["low"],
                             f"{stem}_{metric}_high": c["high"], f"{stem}_{metric}_verdict": c["verdict"]})
         if saturation:
-            shares = {row["method"]: row for row in verdicts.saturation_rows(self.result, [_ND, _DD])}
-            for method, stem in ((_DD, "density"), (_ND, "neglabel")):
+            pairs = ((verdicts.DNM_PROBABILITY, "density"), (NEGLABEL_DNM_PROBABILITY, "neglabel"), (_DD, "default"))
+            shares = {row["method"]: row for row in verdicts.saturation_rows(self.result, [m for m, _ in pairs])}
+            for method, stem in pairs:
                 out[f"{prefix}saturated_id_{stem}"] = shares[method]["ID at the maximum (%)"]
                 out[f"{prefix}saturated_ood_{stem}"] = shares[method]["OOD at the maximum (%)"]
         return out
@@ -479,6 +485,11 @@ def factorial_study(bench: AblationBench, settings: Settings | None = None, *, r
     result = verdicts.control_suite(fixed, settings, random_seeds=seeds)
     extra = bench.evaluation({NEGLABEL_DNM_SCORE: ("neglabel", "dnm")}, settings)
     result.add(NEGLABEL_DNM_SCORE, extra.scores[NEGLABEL_DNM_SCORE])
+    # The clamped score on its probability scale on NegLabel's negatives too: how often rounding ties images there.
+    probability = evaluate(bench.images(), bundle.id_set, {NEGLABEL_DNM_PROBABILITY: MethodInput(
+        "dnm-probability", bundle.text.id_neglabel, bench.negative_features("neglabel", settings))},
+        settings=settings, label=bundle.label)
+    result.add(NEGLABEL_DNM_PROBABILITY, probability.scores[NEGLABEL_DNM_PROBABILITY])
     return FactorialStudy(result, settings, seeds, num_resamples, seed, level)
 
 
@@ -886,11 +897,12 @@ def findings(records: Mapping[str, float], label: str, *, sensitivity_rows: Sequ
         + _both(r, "clamped_vs_tau_one") + "); the official arithmetic "
         + _judge(r, "official_vs_tau_one", "helps", "makes no difference", "hurts", "is mixed") + " ("
         + _both(r, "official_vs_tau_one") + ").",
-        f"The clamped score puts {r['saturated_id_density']:.1f}% of ID and {r['saturated_ood_density']:.1f}% of "
-        f"OOD images at its maximum on DNM's negatives ({r['saturated_id_neglabel']:.1f}% / "
-        f"{r['saturated_ood_neglabel']:.1f}% on NegLabel's): their order is the order of ties. Breaking the ties by "
-        "NegLabel's score " + _judge(r, "tie_broken_vs_clamped", "helps", "changes nothing detectable", "hurts",
-                                     "is mixed") + " (" + _both(r, "tie_broken_vs_clamped") + ").",
+        f"On its probability scale the clamped score rounds to exactly 1 for {r['saturated_id_density']:.1f}% of ID "
+        f"and {r['saturated_ood_density']:.1f}% of OOD images on DNM's negatives ({r['saturated_id_neglabel']:.1f}% / "
+        f"{r['saturated_ood_neglabel']:.1f}% on NegLabel's), so their order is lost; the default log-odds scale "
+        f"ties {r['saturated_id_default']:.1f}% of ID images. The probability scale, against the default, "
+        + _judge(r, "probability_vs_clamped", "does better", "makes no detectable difference", "does worse",
+                 "is mixed") + " (" + _both(r, "probability_vs_clamped") + ").",
     ]
     if "leak_removed" in r:
         bullets.append(
@@ -924,21 +936,6 @@ def findings(records: Mapping[str, float], label: str, *, sensitivity_rows: Sequ
 
 
 # ---------------------------------------------------------------- tables and figures
-
-def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, digits: int = 2,
-                   exact: Sequence[str] = ("value", "best_value")) -> Any:
-    """The ``columns`` of ``rows`` as a Markdown table for a notebook: floats rounded to ``digits``, except
-    the ``exact`` columns (knob values such as T = 0.003 must not round to 0)."""
-    from IPython.display import Markdown
-
-    from debiasood.book.tables import render
-
-    missing = sorted({c for c in columns for row in rows if c not in row})
-    if missing:
-        raise ValueError(f"columns {missing} are missing from some rows")
-    return Markdown(render([{c: f"{row[c]:g}" if c in exact and isinstance(row[c], float) else row[c]
-                             for c in columns} for row in rows], "markdown", digits=digits))
-
 
 _SCORE_STYLE = {"neglabel": ("tab:blue", "o", "NegLabel score"), "dnm": ("tab:red", "s", "DNM score")}
 _AXES = (("fpr95", "average FPR95 (%)"), ("auroc", "average AUROC (%)"))

@@ -537,9 +537,9 @@ def pair_encoder(bundle: FeatureBundle, setup: Any = None, *, store: Any = None)
     if provenance.world != "real":
         return None, (f"these features ({bundle.label}) were exported without their text encoder; run the chapter "
                       "with FEATURES='simulated' for the offline world's")
-    from debiasood.app.pipeline import RANDOM_WEIGHTS, make_encoder
     from debiasood.core.prompts import CSP_NOUN_TEMPLATES
     from debiasood.data.encoders import CheckpointError, WeightsUnavailableError
+    from debiasood.data.encoders.factory import RANDOM_WEIGHTS, make_encoder
 
     weights = RANDOM_WEIGHTS if provenance.pretrained == "random weights" else provenance.pretrained
     try:

@@ -53,6 +53,8 @@ from debiasood.data.real_audit import PARTS, RealAudit
 FALSE_NEGATIVE_RELATIONS = tuple(r for r in RELATIONS if r != "none")
 #: Names of the grouped scores in tables.
 SCORE_TITLES = {"neglabel": "NegLabel's score", "dnm": "DNM (clamped)", "dnm-official": "DNM (official arithmetic)"}
+#: Scores the evaluation layer returns on the log-odds scale (:data:`debiasood.core.evaluation.SCORES`).
+LOG_ODDS_SCORES = ("neglabel", "dnm")
 PLANT_FILE = "noun.plant"
 #: Short names of the real selections (keys of :data:`debiasood.data.real_negatives.REAL_SELECTIONS`).
 REAL_NAMES = {"neglabel": "NegLabel", "csp": "CSP", "negrefine": "NegRefine"}
@@ -513,12 +515,20 @@ class OracleComparison:
     def label(self) -> str:
         return f"{SCORE_TITLES.get(self.score, self.score)}, {self.negatives} negatives"
 
+    def _probability(self, scores: np.ndarray) -> np.ndarray:
+        # The evaluation ranks NegLabel's and DNM's clamped scores on the log-odds scale (exact metrics); shifts
+        # and histograms read the score itself, its sigmoid (in float64).
+        scores = np.asarray(scores, dtype=np.float64)
+        return 1 / (1 + np.exp(-scores)) if self.score in LOG_ODDS_SCORES else scores
+
     def id_scores(self, variant: str) -> np.ndarray:
-        return self.evaluation.scores[variant][self.evaluation.id_set]
+        """Every ID image's score (on the score's own scale, in (0, 1] for the grouped scores)."""
+        return self._probability(self.evaluation.scores[variant][self.evaluation.id_set])
 
     def ood_scores(self, variant: str) -> np.ndarray:
         """Every OOD image's score, the OOD sets concatenated."""
-        return np.concatenate([self.evaluation.scores[variant][s] for s in self.evaluation.ood_sets])
+        return self._probability(np.concatenate([self.evaluation.scores[variant][s]
+                                                 for s in self.evaluation.ood_sets]))
 
     def shift(self, which: str = "all") -> float:
         """Mean ID-score change oracle minus mined over ``which`` ID images: "all", "affected" or "others"."""

@@ -11,9 +11,10 @@ The test, per setting (an ID set and its OOD sets, :data:`SETTINGS`) and per see
 
 1. One control suite (:func:`debiasood.book.verdicts.control_suite`) on the same images: NegLabel, its rule at
    DNM's size, random negatives of DNM's size and part-of-speech split, DNM's density negatives under
-   NegLabel's score (tau = 1), the clamped DNM score, the official arithmetic, the clamped score with ties broken
-   by NegLabel's. Every setting gets the official settings of the backbone (:meth:`Settings.official`: its tau,
-   density quotas and k; tau = 1, no debiasing, with ImageNet-A/-R/-V2/-Sketch as ID).
+   NegLabel's score (tau = 1), the clamped DNM score (log-odds scale, the default), the same on its probability
+   scale (which rounds to ties), the official arithmetic. Every setting gets the official settings of the
+   backbone (:meth:`Settings.official`: its tau, density quotas and k; tau = 1, no debiasing, with
+   ImageNet-A/-R/-V2/-Sketch as ID).
 2. DNM's gain split into its two changes (:data:`CHANGES`): **negatives only** (density negatives against
    NegLabel's rule, both under NegLabel's score) and **score only** (the clamped DNM score against NegLabel's,
    both on the density negatives), and **both** (DNM against NegLabel). Each is A - B with a paired bootstrap
@@ -54,7 +55,7 @@ from debiasood.book.verdicts import (
     DENSITY_NEGLABEL_SCORE,
     DNM_CLAMPED,
     DNM_OFFICIAL,
-    DNM_TIE_BROKEN,
+    DNM_PROBABILITY,
     NEGLABEL,
     NEGLABEL_AT_DNM_SIZE,
     claims,
@@ -385,7 +386,7 @@ class SettingResult:
         seed = self.seeds[0] if seed is None else seed
         return float(self.evaluations[seed].metrics(method)["average"][metric])
 
-    def saturation(self, method: str = DNM_CLAMPED, seed: int | None = None) -> dict[str, float]:
+    def saturation(self, method: str = DNM_PROBABILITY, seed: int | None = None) -> dict[str, float]:
         """Shares of ID and of OOD images (all OOD sets together) whose ``method`` score ties at its maximum."""
         result = self.evaluations[self.seeds[0] if seed is None else seed]
         scores = result.scores[method]
@@ -469,7 +470,8 @@ def change_table(results: Sequence[SettingResult], changes: Sequence[str] = tupl
 
 def controls_table(results: Sequence[SettingResult]) -> list[dict]:
     """Per setting (first seed): every control's average "FPR95 / AUROC", the official tau and a, and the clamped
-    score's ties at its maximum (share of ID and of OOD images)."""
+    score's ties at its maximum on its probability scale (share of ID and of OOD images; the default log-odds scale
+    has none)."""
     rows = []
     for result in results:
         random_fpr = [result.average(m, "fpr95") for m in result.random_controls]
@@ -482,8 +484,8 @@ def controls_table(results: Sequence[SettingResult]) -> list[dict]:
                 f"{np.mean(random_fpr):.2f} [{min(random_fpr):.2f}, {max(random_fpr):.2f}]",
             "density, NegLabel's score": _both_metrics(result, DENSITY_NEGLABEL_SCORE),
             "DNM clamped": _both_metrics(result, DNM_CLAMPED), "DNM official": _both_metrics(result, DNM_OFFICIAL),
-            "DNM clamped, ties by NegLabel": _both_metrics(result, DNM_TIE_BROKEN),
-            "clamped DNM at its maximum, ID / OOD (%)": f"{100 * tied['id']:.1f} / {100 * tied['ood']:.1f}",
+            "DNM clamped, probability scale": _both_metrics(result, DNM_PROBABILITY),
+            "probability scale at its maximum, ID / OOD (%)": f"{100 * tied['id']:.1f} / {100 * tied['ood']:.1f}",
         })
     return rows
 
@@ -694,7 +696,7 @@ def control_records(result: SettingResult, prefix: str) -> dict[str, float]:
     out = {}
     for short, method in (("neglabel", NEGLABEL), ("at_size", NEGLABEL_AT_DNM_SIZE),
                           ("density", DENSITY_NEGLABEL_SCORE), ("dnm", DNM_CLAMPED), ("official", DNM_OFFICIAL),
-                          ("tie_broken", DNM_TIE_BROKEN)):
+                          ("probability", DNM_PROBABILITY)):
         for metric in METRICS:
             out[f"{prefix}_{metric}_{short}"] = result.average(method, metric)
     for metric in METRICS:

@@ -384,8 +384,8 @@ def benchmark_claims(random_seeds: Sequence[int], *, csp: bool = True) -> tuple[
         Claim("density_vs_neglabel_at_size", verdicts.DENSITY_NEGLABEL_SCORE, verdicts.NEGLABEL_AT_DNM_SIZE,
               "density selection against NegLabel's rule at the same size"),
         *random_claims(random_seeds),
-        Claim("tie_broken_vs_dnm", verdicts.DNM_TIE_BROKEN, verdicts.DNM_CLAMPED,
-              "the clamped score with its ties broken by NegLabel's score, against the clamped score"),
+        Claim("probability_vs_dnm", verdicts.DNM_PROBABILITY, verdicts.DNM_CLAMPED,
+              "the clamped score on its probability scale (rounding ties), against the default log-odds scale"),
     ]
     return tuple(claims)
 
@@ -492,25 +492,31 @@ def findings_markdown(rows: Sequence[Mapping[str, Any]], label: str, random_seed
 
 
 def saturation_markdown(saturation: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]]) -> str:
-    """The clamped score's ties at its maximum (:func:`debiasood.book.verdicts.saturation_rows`) and what breaking
-    them by NegLabel's score changes (the claim 'tie_broken_vs_dnm' of ``rows``), with a verdict on the default."""
-    clamped = next((r for r in saturation if r["method"] == verdicts.DNM_CLAMPED), None)
-    ties = _claim(rows, "tie_broken_vs_dnm")
-    if clamped is None or ties is None:
-        raise ValueError("need the clamped DNM's saturation row and the claim 'tie_broken_vs_dnm'")
-    text = (f"The clamped DNM score ties at its maximum for {clamped['ID at the maximum (%)']:.1f}% of the ID "
-            f"images and {clamped['OOD at the maximum (%)']:.1f}% of the OOD images. Breaking those ties by "
-            f"NegLabel's score gives {_says(ties)} against the clamped score.")
+    """How often the clamped score ties at its maximum on its probability scale and on the default log-odds scale
+    (:func:`debiasood.book.verdicts.saturation_rows`), and what the probability scale's rounding costs against the
+    default (the claim 'probability_vs_dnm' of ``rows``)."""
+    by_method = {r["method"]: r for r in saturation}
+    probability, default = by_method.get(verdicts.DNM_PROBABILITY), by_method.get(verdicts.DNM_CLAMPED)
+    ties = _claim(rows, "probability_vs_dnm")
+    if probability is None or default is None or ties is None:
+        raise ValueError("need the saturation rows of the clamped DNM on both scales and the claim "
+                         "'probability_vs_dnm'")
+    text = (f"On its probability scale the clamped DNM score rounds to exactly 1 for "
+            f"{probability['ID at the maximum (%)']:.1f}% of the ID images and "
+            f"{probability['OOD at the maximum (%)']:.1f}% of the OOD images; on the default log-odds scale "
+            f"{default['ID at the maximum (%)']:.1f}% and {default['OOD at the maximum (%)']:.1f}% tie. The "
+            f"probability scale gives {_says(ties)} against the default.")
     found = {ties["fpr95"]["verdict"], ties["auroc"]["verdict"]}
-    if "A better" in found and "B better" not in found:
-        text += (" So the clamped score, this project's default, is a poor default on these features: its ties "
-                 "discard ranking information that a secondary key recovers, and its AUROC understates the "
-                 "method.")
-    elif "B better" in found and "A better" not in found:
-        text += (" On these features NegLabel's score is a worse order for the tied images than none: the ties do "
-                 "not make the clamped score a poor default here.")
+    if "B better" in found and "A better" not in found:
+        text += (" So the probability scale, this project's earlier default, was a poor default on these features: "
+                 "rounding discarded ranking information the exact score holds. The default is now the log-odds "
+                 "scale, which ranks exactly as the exact score does.")
+    elif "A better" in found and "B better" not in found:
+        text += (" On these features the rounding ties happen to order images better than the exact score; the "
+                 "default stays the log-odds scale, the exact score's ranking.")
     elif found == {"no difference"}:
-        text += " On these features the ties cost nothing the paired interval can see."
+        text += (" On these features the ties cost nothing the paired interval can see; the default is the log-odds "
+                 "scale anyway, the exact score's ranking.")
     else:
         text += " The two metrics disagree on whether the ties cost anything on these features."
     return text
@@ -841,10 +847,11 @@ def _check_methods(result: Evaluation, methods: Sequence[str] | None) -> list[st
 #: Smallest 1 - score the histogram axis resolves: float32 scores closer to 1 than this show at 7 on the axis.
 _TAIL_FLOOR = 1e-7
 
-#: Histogram axis per method: "linear" (the score itself) or "tail", -log10(1 - score), which spreads the grouped
-#: scores of ID images (within 1e-3 to 1e-6 of their supremum 1) over decades; both grow with the score.
-HISTOGRAM_AXES: dict[str, str] = {"MCM": "linear", verdicts.NEGLABEL: "tail", "CSP": "tail",
-                                  verdicts.DNM_CLAMPED: "tail"}
+#: Histogram axis per method: "linear" (the score itself), "tail", -log10(1 - score), which spreads the grouped
+#: scores of ID images (within 1e-3 to 1e-6 of their supremum 1) over decades, or "log-odds" (DNM's default
+#: scale, already spread; near 1 it is about ln 10 times the tail axis); all grow with the score.
+HISTOGRAM_AXES: dict[str, str] = {"MCM": "linear", verdicts.NEGLABEL: "log-odds", "CSP": "log-odds",
+                                  verdicts.DNM_CLAMPED: "log-odds", verdicts.DNM_PROBABILITY: "tail"}
 
 
 def histogram_values(method: str, scores: np.ndarray) -> tuple[np.ndarray, str]:
@@ -855,6 +862,8 @@ def histogram_values(method: str, scores: np.ndarray) -> tuple[np.ndarray, str]:
     scores = np.asarray(scores, dtype=np.float64)
     if HISTOGRAM_AXES[method] == "linear":
         return scores, "score"
+    if HISTOGRAM_AXES[method] == "log-odds":
+        return scores, "log-odds of the score"
     if scores.min() <= 0 or scores.max() > 1:
         raise ValueError(f"method {method!r}: a tail axis needs scores in (0, 1], got [{scores.min()}, {scores.max()}]")
     return -np.log10(np.maximum(1 - scores, _TAIL_FLOOR)), "-log10(1 - score)"
@@ -1107,8 +1116,10 @@ def summary_markdown(records: Mapping[str, float], bundle: FeatureBundle, random
         lines.append(f"- Density-selected negatives {_against_random(randoms)}.")
     official = _from_records(records, "official_vs_density")
     lines.append(f"- The official arithmetic (τ = {records['official_tau']:.2f}) against τ = 1 on DNM's negatives: "
-                 f"{_says(official)}. The clamped score ties at its maximum for {records['saturation_id_dnm']:.1f}% "
-                 f"of ID and {records['saturation_ood_dnm']:.1f}% of OOD images.")
+                 f"{_says(official)}. On its probability scale the clamped score rounds to exactly 1 for "
+                 f"{records['saturation_id_dnm_probability']:.1f}% of ID and "
+                 f"{records['saturation_ood_dnm_probability']:.1f}% of OOD images; the default log-odds scale ties "
+                 f"{records['saturation_id_dnm']:.1f}% of ID images.")
     leak = _from_records(records, "no_names_dnm_vs_neglabel")
     if leak:
         lines.append(f"- Without the OOD sets' names in the corpus, DNM against NegLabel: {_says(leak)}.")

@@ -37,3 +37,16 @@ def render(rows: Sequence[Mapping[str, object]], fmt: str = "markdown", *, digit
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(_cell(row[c], digits) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def markdown_table(rows: Sequence[Mapping[str, object]], columns: Sequence[str], *, digits: int = 2,
+                   exact: Sequence[str] = ("value", "best_value")) -> object:
+    """The ``columns`` of ``rows`` as a Markdown table for a notebook: floats rounded to ``digits``, except
+    the ``exact`` columns (knob values such as T = 0.003 must not round to 0)."""
+    from IPython.display import Markdown
+
+    missing = sorted({c for c in columns for row in rows if c not in row})
+    if missing:
+        raise ValueError(f"columns {missing} are missing from some rows")
+    return Markdown(render([{c: f"{row[c]:g}" if c in exact and isinstance(row[c], float) else row[c]
+                             for c in columns} for row in rows], "markdown", digits=digits))

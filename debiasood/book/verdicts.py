@@ -5,10 +5,12 @@ Every claim of the book of the form "A beats B" is checked here the same way:
 1. :func:`control_suite` scores, on ONE set of images, the methods a claim about DNM needs beside it:
    NegLabel; NegLabel's rule cut at DNM's size; random negatives with DNM's size and part-of-speech split (several
    seeds); DNM's density negatives under NegLabel's score (tau = 1: the negatives-only change); the clamped DNM
-   score; the official arithmetic; and the clamped score with ties broken by NegLabel's score.
+   score (the default: log-odds scale, exact ranking); the same score on its probability scale, where many ID
+   images round to exactly 1 and tie; and the official arithmetic.
 2. :func:`claims` turns pairs (A, B) into rows with the paired bootstrap interval of A - B for FPR95 AND AUROC
    (:meth:`debiasood.core.evaluation.Evaluation.paired`) and a verdict per metric.
-3. :func:`saturation_rows` shows how many ID and OOD images tie at a score's maximum.
+3. :func:`saturation_rows` shows how many ID and OOD images tie at a score's maximum (the probability scale's
+   rounding: what the default log-odds scale avoids).
 4. :class:`PairedContrasts` bootstraps each method ONCE and pairs any contrast of methods (a difference, a mean
    over random-control seeds) on the same resampled images: many claims on one evaluation cost one bootstrap per
    method, not one per pair.
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from debiasood.core.controls import counts_by_part, random_negatives, saturation, select_at_counts, tie_broken
+from debiasood.core.controls import counts_by_part, random_negatives, saturation, select_at_counts
 from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
 from debiasood.core.metrics import bootstrap_replicates, percentile_interval
 from debiasood.core.mining import neglabel_mining
@@ -35,7 +37,7 @@ NEGLABEL_AT_DNM_SIZE = "NegLabel's rule at DNM's size"
 DENSITY_NEGLABEL_SCORE = "density negatives, NegLabel's score (tau = 1)"
 DNM_CLAMPED = "DNM (clamped)"
 DNM_OFFICIAL = "DNM (official arithmetic)"
-DNM_TIE_BROKEN = "DNM (clamped, ties by NegLabel's score)"
+DNM_PROBABILITY = "DNM (clamped, probability scale)"
 
 
 def random_label(seed: int) -> str:
@@ -66,13 +68,12 @@ def control_suite(bundle: FeatureBundle, settings: Settings | None = None, *, ra
            for seed in random_seeds},
         DENSITY_NEGLABEL_SCORE: MethodInput("neglabel", text.id_neglabel, features[density]),
         DNM_CLAMPED: MethodInput("dnm", text.id_neglabel, features[density]),
+        DNM_PROBABILITY: MethodInput("dnm-probability", text.id_neglabel, features[density]),
         DNM_OFFICIAL: MethodInput("dnm-official", text.id_neglabel, features[density]),
     }
     sets = list(bundle.ood_sets if sets is None else sets)
     images = {name: bundle.images[name].features for name in (bundle.id_set, *sets)}
-    result = evaluate(images, bundle.id_set, inputs, settings=settings, label=bundle.label)
-    result.add(DNM_TIE_BROKEN, tie_broken(result.scores[DNM_CLAMPED], result.scores[DENSITY_NEGLABEL_SCORE]))
-    return result
+    return evaluate(images, bundle.id_set, inputs, settings=settings, label=bundle.label)
 
 
 def verdict(metric: str, low: float, high: float) -> str:

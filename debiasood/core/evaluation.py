@@ -144,8 +144,11 @@ ScoreFunction = Callable[..., ArrayLike]
 SCORES: dict[str, ScoreFunction] = {
     "mcm": lambda images, id_text, _neg, s: mcm_score(images, id_text, temperature=s.mcm_temperature),
     "neglabel": lambda images, id_text, neg, s: neglabel_score(
-        images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg))),
+        images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg)), scale="log-odds"),
     "dnm": lambda images, id_text, neg, s: dnm_score(
+        images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg)),
+        positives=s.positives(id_text), scale="log-odds"),
+    "dnm-probability": lambda images, id_text, neg, s: dnm_score(
         images, id_text, neg, tau_neg=s.tau_neg, temperature=s.temperature, groups=s.groups(len(neg)),
         positives=s.positives(id_text)),
     "dnm-official": lambda images, id_text, neg, s: dnm_score(
@@ -154,8 +157,14 @@ SCORES: dict[str, ScoreFunction] = {
     "negrefine": lambda images, id_text, neg, s, **context: negrefine_score(
         images, id_text, neg, temperature=s.temperature, groups=s.groups(len(neg)), **context),
 }
-"""Score functions ``(images, id_text, neg_text, settings, **context) -> scores`` by name. ``dnm`` is the clamped
-(safe) form; ``dnm-official`` the official arithmetic; ``negrefine`` needs a context: ``id_labels``,
+"""Score functions ``(images, id_text, neg_text, settings, **context) -> scores`` by name.
+
+``neglabel`` and ``dnm`` (DNM's clamped, safe form) are on the log-odds scale (``scale="log-odds"`` of
+:func:`debiasood.core.scores.neglabel_score` and :func:`~debiasood.core.scores.dnm_score`): a strictly increasing
+function of the exact score, so every metric is the exact score's, with no ties from rounding. On the probability
+scale (``dnm-probability``) a clamped group's term rounds to exactly 1 (in float64 too) and many ID images tie;
+NegLabel's rounds to 1 in float32 once log S_ID - log N_g > 16.6. ``dnm-official`` is the official arithmetic as
+the official code computes it (its own rounding included). ``negrefine`` needs a context: ``id_labels``,
 ``neg_labels`` and ``encode_pair_texts`` (its multi-matching part embeds "{p} and {n}" texts at test time)."""
 
 #: The context each score needs beyond (images, id_text, neg_text, settings).

@@ -1,15 +1,16 @@
 """The method registry: each benchmark method is a mining rule (or none) and a score.
 
-=================  =======================================  ========================================
-method             negatives                                 score
-=================  =======================================  ========================================
-``mcm``            none ("a photo of a {}" ID prompts)      MCM, T = 1
-``neglabel``       NegLabel's percentile rule               NegLabel's grouped score
-``csp``            CSP's rule on CSP's pool                 NegLabel's grouped score
-``dnm``            DNM's density selection                  DNM, clamped (the project's safe form)
-``dnm-official``   DNM's density selection                  DNM, the official arithmetic
-``negrefine``      CSP's rule on CSP's pool                 NegRefine's (NegLabel's + 2 x multi-matching)
-=================  =======================================  ========================================
+===================  =====================================  ===============================================
+method               negatives                              score
+===================  =====================================  ===============================================
+``mcm``              none ("a photo of a {}" ID prompts)    MCM, T = 1
+``neglabel``         NegLabel's percentile rule             NegLabel's grouped score
+``csp``              CSP's rule on CSP's pool               NegLabel's grouped score
+``dnm``              DNM's density selection                DNM, clamped, log-odds scale (the default)
+``dnm-probability``  DNM's density selection                DNM, clamped, probability scale (rounds to ties)
+``dnm-official``     DNM's density selection                DNM, the official arithmetic
+``negrefine``        CSP's rule on CSP's pool               NegRefine's (NegLabel's + 2 x multi-matching)
+===================  =====================================  ===============================================
 
 NegRefine's own negatives are CSP's after its LLM filter; with the project's filters
 (:mod:`debiasood.data.filters`) applied to the corpus first, ``negrefine`` scores the filtered CSP selection.
@@ -56,6 +57,7 @@ METHODS: dict[str, Method] = {
     "neglabel": Method("neglabel", "neglabel"),
     "csp": Method("csp", "neglabel"),
     "dnm": Method("density", "dnm"),
+    "dnm-probability": Method("density", "dnm-probability"),
     "dnm-official": Method("density", "dnm-official"),
     "negrefine": Method("csp", "negrefine"),
 }

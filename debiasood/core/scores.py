@@ -213,6 +213,7 @@ def neglabel_score(
     num_groups: int = DEFAULT_NUM_GROUPS,
     seed: int = 0,
     groups: np.ndarray | None = None,
+    scale: str = "probability",
     chunk_size: int | None = None,
 ) -> ArrayLike:
     r"""NegLabel's grouped score (Jiang et al., ICLR 2024, Eq. 7 with the grouping strategy of Sec. 3.3).
@@ -225,15 +226,50 @@ def neglabel_score(
     The sigmoid form is exact and cannot overflow. ``groups`` is a (G, Q) index array into the negatives;
     by default it is ``partition_negatives(M, num_groups, seed)``, so the same arguments give the same
     partition for ID and for every OOD set. CSP uses this score on its own negatives.
+
+    ``scale="log-odds"`` returns :math:`\log S_{NL} - \log(1 - S_{NL})` instead, from per-group log terms
+    (:func:`grouped_log_odds`): the same ranking as the exact score. In float32 a group's
+    :math:`\sigma(\log S_{ID} - \log N_g)` rounds to 1 once :math:`\log S_{ID} - \log N_g > 16.6`, so on the
+    probability scale many confident ID images tie at 1; the log-odds keep their order.
     """
     _check_grouped_args(temperature, num_groups)
+    _check_scale(scale)
     inputs = _prepare(image_features, id_text_features)
     neg_text = _text_matrix("neg_text_features", neg_text_features, inputs)
     partition = _resolve_groups(neg_text.shape[0], groups, num_groups, seed)
-    out = torch.empty(inputs.images.shape[0], dtype=inputs.images.dtype, device=inputs.images.device)
+    out = torch.empty(inputs.images.shape[0], dtype=_scale_dtype(scale, inputs), device=inputs.images.device)
     for block, sums in _grouped_log_sums(inputs, neg_text, partition, None, temperature, chunk_size):
-        out[block] = neglabel_from_log_sums(sums.log_s_id, sums.log_n_groups)
+        out[block] = (neglabel_from_log_sums(sums.log_s_id, sums.log_n_groups) if scale == "probability" else
+                      grouped_log_odds(sums.log_s_id, sums.log_n_groups))
     return _finish(out, inputs)
+
+
+SCALES = ("probability", "log-odds")
+"""Scales of the grouped scores (NegLabel's, DNM's clamped): the score itself in (0, 1], or its log-odds (the same
+ranking, with no ties from rounding)."""
+
+
+def _check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+
+
+def _scale_dtype(scale: str, inputs: _Inputs) -> torch.dtype:
+    # The log-odds come out in float64: at ~100 (T = 0.01) float32's spacing would round close scores together.
+    return torch.float64 if scale == "log-odds" else inputs.images.dtype
+
+
+def grouped_log_odds(log_s_id: torch.Tensor, log_neg_groups: torch.Tensor) -> torch.Tensor:
+    r"""Log-odds of a grouped score :math:`S = \frac1G\sum_g S_{ID} / (S_{ID} + W_g)`, from log sums.
+
+    :math:`\log S - \log(1 - S) = \operatorname{lse}_g(\log S_{ID} - \log Z_g) - \operatorname{lse}_g(\log W_g -
+    \log Z_g)` with :math:`Z_g = S_{ID} + W_g` (the 1/G cancels), in float64. Neither term is 1 minus a rounded
+    number, so images whose S rounds to 1 keep their order. ``log_s_id`` (N,), ``log_neg_groups`` (N, G): log N_g
+    for NegLabel, log of Q times the debiased estimate for DNM.
+    """
+    log_s, log_w = log_s_id.double()[:, None], log_neg_groups.double()
+    log_z = torch.logaddexp(log_s, log_w)
+    return torch.logsumexp(log_s - log_z, dim=1) - torch.logsumexp(log_w - log_z, dim=1)
 
 
 def neglabel_from_log_sums(log_s_id: torch.Tensor, log_n_groups: torch.Tensor) -> torch.Tensor:
@@ -306,10 +342,6 @@ def _log_diff_exp(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
     return torch.where(positive, log_a + torch.log(-torch.expm1(gap)), torch.full_like(log_a, -math.inf))
 
 
-DNM_SCALES = ("probability", "log-odds")
-"""Scales of the clamped DNM score: the score itself in (0, 1], or its log-odds (same ranking, no rounding ties)."""
-
-
 def dnm_score(
     image_features: ArrayLike,
     id_text_features: ArrayLike,
@@ -358,8 +390,7 @@ def dnm_score(
     """
     _check_grouped_args(temperature, num_groups)
     check_fraction("tau_neg", tau_neg)
-    if scale not in DNM_SCALES:
-        raise ValueError(f"scale must be one of {DNM_SCALES}, got {scale!r}")
+    _check_scale(scale)
     if scale != "probability" and (not clamp or official_scale):
         raise ValueError("scale='log-odds' is the clamped score on another scale: it needs clamp=True and "
                          "official_scale=False (the official arithmetic's Z_g can be <= 0, where no log-odds exist)")
@@ -368,9 +399,7 @@ def dnm_score(
     pos_text = None if positives is None else _text_matrix("positives", positives, inputs)
     partition = _resolve_groups(neg_text.shape[0], groups, num_groups, seed)
     group_size = partition.shape[1]
-    # The log-odds come out in float64: at ~100 (T = 0.01) float32's spacing would round close scores together.
-    dtype = torch.float64 if scale == "log-odds" else inputs.images.dtype
-    out = torch.empty(inputs.images.shape[0], dtype=dtype, device=inputs.images.device)
+    out = torch.empty(inputs.images.shape[0], dtype=_scale_dtype(scale, inputs), device=inputs.images.device)
     non_positive = 0
     for block, sums in _grouped_log_sums(inputs, neg_text, partition, pos_text, temperature, chunk_size):
         out[block], count = dnm_from_log_sums(sums.log_s_id, sums.log_n_groups, sums.log_mean_positive,
@@ -402,6 +431,12 @@ def dnm_from_log_sums(
     ``log_mean_positive`` (N,) is :math:`\log \frac{1}{L}\sum_l e^{s^+_l/T}` (log S_ID - log K for the ID
     labels as positives). Everything stays in log space: no exp of a similarity over T can overflow.
     """
+    if tau_neg == 1:
+        # No debiasing: NegLabel's score, computed by the same code so that the identity is exact, not just to
+        # rounding (the clamp cannot bind: N_g / Q >= e^{-1/T} since every cosine is >= -1).
+        score = (neglabel_from_log_sums(log_s_id, log_n_groups) if scale == "probability" else
+                 grouped_log_odds(log_s_id, log_n_groups))
+        return score, 0
     log_q, log_tau = math.log(group_size), math.log(tau_neg)
     # log((1 - tau) / tau); -inf at tau = 1, where the correction vanishes and DNM is NegLabel.
     log_odds = math.log1p(-tau_neg) - log_tau if tau_neg < 1 else -math.inf
@@ -410,14 +445,9 @@ def dnm_from_log_sums(
     log_bias = (log_odds + log_mean_positive)[:, None]  # log of ((1-tau)/tau) mean exp(s+/T)
     if clamp:
         log_e_neg = torch.clamp(_log_diff_exp(log_wild, log_bias.expand_as(log_wild)), min=-1.0 / temperature)
-        log_z = torch.logaddexp(log_s, log_q + log_e_neg)
         if scale == "probability":
-            return torch.exp(log_s - log_z).mean(dim=1), 0
-        # log of the mean of S/Z_g minus log of the mean of its complement Q E_g / Z_g (the 1/G cancels): both
-        # exact in log space, so a group whose S/Z_g rounds to 1 still orders the images by Q E_g / Z_g.
-        log_s, log_e_neg, log_z = log_s.double(), log_e_neg.double(), log_z.double()
-        log_complement = log_q + log_e_neg - log_z
-        return torch.logsumexp(log_s - log_z, dim=1) - torch.logsumexp(log_complement, dim=1), 0
+            return torch.exp(log_s - torch.logaddexp(log_s, log_q + log_e_neg)).mean(dim=1), 0
+        return grouped_log_odds(log_s_id, log_q + log_e_neg), 0
     # Z_g = S_ID + Q * (wild - bias) may be <= 0: keep its sign by scaling all three terms by the largest of
     # them, so no exp overflows and the official quotient is reproduced.
     terms = torch.stack(torch.broadcast_tensors(log_s, log_q + log_wild, log_q + log_bias))
