@@ -349,14 +349,6 @@ DEFAULT: dict[str, tuple[float, float]] = {
     "density_vs_random_2_auroc_low": (-0.63, 0.17),  # -0.2325
     "density_vs_random_2_auroc_high": (-0.5, 0.3),  # -0.0994
     "density_vs_random_2_auroc_verdict": (-1, 0),  # -1
-    "tie_broken_vs_dnm_fpr95": (-0.2, 0.2),  # 0 ties sit far above the FPR95 threshold
-    "tie_broken_vs_dnm_fpr95_low": (-0.2, 0.2),  # 0
-    "tie_broken_vs_dnm_fpr95_high": (-0.2, 0.2),  # 0
-    "tie_broken_vs_dnm_fpr95_verdict": (0, 0),  # 0
-    "tie_broken_vs_dnm_auroc": (0.36, 1.16),  # 0.7624 breaking the ties recovers AUROC
-    "tie_broken_vs_dnm_auroc_low": (0.31, 1.11),  # 0.7132
-    "tie_broken_vs_dnm_auroc_high": (0.41, 1.21),  # 0.8147
-    "tie_broken_vs_dnm_auroc_verdict": (1, 1),  # 1
     # the controls' averages
     "fpr95_avg_random_0": (21.09, 23.09),  # 22.09
     "fpr95_avg_random_1": (20.25, 22.25),  # 21.25
@@ -365,12 +357,10 @@ DEFAULT: dict[str, tuple[float, float]] = {
     "fpr95_avg_density_tau1": (21.17, 23.17),  # 22.17
     "auroc_avg_neglabel_at_size": (92.6, 93.4),  # 93
     "auroc_avg_density_tau1": (93.82, 94.62),  # 94.22
-    "auroc_avg_dnm_tie_broken": (93.65, 94.45),  # 94.05
-    "fpr95_avg_dnm_tie_broken": (20.64, 22.64),  # 21.64
     # saturation at the clamped score's maximum
-    "saturation_id_dnm": (55.6, 75.6),  # 65.61 most ID images tie at the clamped maximum
+    "saturation_id_dnm": (0.00, 2.50),  # 0.00 (published run, log-odds default)
     "saturation_ood_dnm": (0.0, 15.2),  # 5.177
-    "saturation_id_neglabel": (15.1, 35.1),  # 25.09
+    "saturation_id_neglabel": (0.00, 2.50),  # 0.00 (published run, log-odds default)
     # partition spread
     "max_partition_sd": (0.005, 0.5),  # 0.07706 > 0: an ignored partition seed gives exactly 0
     "max_partition_range": (0.02, 1.0),  # 0.2
@@ -445,4 +435,16 @@ DEFAULT: dict[str, tuple[float, float]] = {
     "dnm_coefficient_a": (0.4394, 0.4396),  # 0.4395 0.5 - Q (1 - 0.5) / 1000
     "dnm_official_minus_dnm_fpr95": (0.3, 2.3),  # 1.3
     "dnm_official_minus_dnm_auroc": (0.49, 1.29),  # 0.8914
+    "auroc_avg_dnm_probability": (92.54, 94.04),  # 93.29 (published run, log-odds default)
+    "fpr95_avg_dnm_probability": (19.14, 24.14),  # 21.64 (published run, log-odds default)
+    "probability_vs_dnm_auroc": (-0.46, 0.14),  # -0.16 (published run, log-odds default)
+    "probability_vs_dnm_auroc_high": (-0.41, 0.19),  # -0.11 (published run, log-odds default)
+    "probability_vs_dnm_auroc_low": (-0.50, 0.10),  # -0.20 (published run, log-odds default)
+    "probability_vs_dnm_auroc_verdict": (-1, -1),  # -1 (published run, log-odds default)
+    "probability_vs_dnm_fpr95": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+    "probability_vs_dnm_fpr95_high": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+    "probability_vs_dnm_fpr95_low": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+    "probability_vs_dnm_fpr95_verdict": (0, 0),  # 0 (published run, log-odds default)
+    "saturation_id_dnm_probability": (63.11, 68.11),  # 65.61 (published run, log-odds default)
+    "saturation_ood_dnm_probability": (2.68, 7.68),  # 5.18 (published run, log-odds default)
 }

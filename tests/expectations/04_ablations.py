@@ -271,7 +271,7 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "fpr95_neglabel_neglabel": (22.36, 30.25),  # 26.30
         "auroc_neglabel_neglabel": (91.81, 93.81),  # 92.81
         "fpr95_neglabel_dnm": (21.42, 28.98),  # 25.20
-        "auroc_neglabel_dnm": (88.73, 90.73),  # 89.73
+        "auroc_neglabel_dnm": (90.17, 91.67),  # 90.92 (published run, log-odds default)
         "fpr95_density_neglabel": (16.49, 22.31),  # 19.40
         "auroc_density_neglabel": (93.68, 95.68),  # 94.68
         "fpr95_density_dnm": (16.75, 22.65),  # 19.70
@@ -280,25 +280,25 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "effect_negatives_fpr95_low": (-10.09, -7.46),  # -8.78
         "effect_negatives_fpr95_high": (-4.95, -2.95),  # -3.95
         "effect_negatives_fpr95_verdict": (1, 1),  # 1
-        "effect_negatives_auroc": (2.57, 3.57),  # 3.07
-        "effect_negatives_auroc_low": (2.07, 3.07),  # 2.57
-        "effect_negatives_auroc_high": (3.09, 4.09),  # 3.59
+        "effect_negatives_auroc": (2.18, 2.78),  # 2.48 (published run, log-odds default)
+        "effect_negatives_auroc_low": (1.68, 2.28),  # 1.98 (published run, log-odds default)
+        "effect_negatives_auroc_high": (2.70, 3.30),  # 3.00 (published run, log-odds default)
         "effect_negatives_auroc_verdict": (1, 1),  # 1
         "effect_score_fpr95": (-1.40, 0.60),  # -0.40
         "effect_score_fpr95_low": (-2.58, -0.58),  # -1.58
         "effect_score_fpr95_high": (-0.73, 1.27),  # 0.27
         "effect_score_fpr95_verdict": (0, 0),  # 0
-        "effect_score_auroc": (-2.37, -1.37),  # -1.87
-        "effect_score_auroc_low": (-2.70, -1.70),  # -2.20
-        "effect_score_auroc_high": (-2.04, -1.04),  # -1.54
+        "effect_score_auroc": (-1.58, -0.98),  # -1.28 (published run, log-odds default)
+        "effect_score_auroc_low": (-1.84, -1.24),  # -1.54 (published run, log-odds default)
+        "effect_score_auroc_high": (-1.32, -0.72),  # -1.02 (published run, log-odds default)
         "effect_score_auroc_verdict": (-1, -1),  # -1
         "effect_interaction_fpr95": (0.40, 2.40),  # 1.40
         "effect_interaction_fpr95_low": (-2.60, -0.60),  # -1.60
         "effect_interaction_fpr95_high": (1.40, 3.40),  # 2.40
         "effect_interaction_fpr95_verdict": (0, 0),  # 0
-        "effect_interaction_auroc": (1.90, 2.90),  # 2.40
-        "effect_interaction_auroc_low": (1.37, 2.37),  # 1.87
-        "effect_interaction_auroc_high": (2.38, 3.38),  # 2.88
+        "effect_interaction_auroc": (1.10, 1.70),  # 1.40 (published run, log-odds default)
+        "effect_interaction_auroc_low": (0.67, 1.27),  # 0.97 (published run, log-odds default)
+        "effect_interaction_auroc_high": (1.53, 2.13),  # 1.83 (published run, log-odds default)
         "effect_interaction_auroc_verdict": (1, 1),  # 1
         "effect_both_fpr95": (-7.60, -5.60),  # -6.60
         "effect_both_fpr95_low": (-11.10, -8.20),  # -9.65
@@ -312,9 +312,9 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "effect_score_on_neglabel_fpr95_low": (-3.45, -1.45),  # -2.45
         "effect_score_on_neglabel_fpr95_high": (-0.35, 1.65),  # 0.65
         "effect_score_on_neglabel_fpr95_verdict": (0, 0),  # 0
-        "effect_score_on_neglabel_auroc": (-3.57, -2.57),  # -3.07
-        "effect_score_on_neglabel_auroc_low": (-4.10, -3.10),  # -3.60
-        "effect_score_on_neglabel_auroc_high": (-3.02, -2.02),  # -2.52
+        "effect_score_on_neglabel_auroc": (-2.28, -1.68),  # -1.98 (published run, log-odds default)
+        "effect_score_on_neglabel_auroc_low": (-2.70, -2.10),  # -2.40 (published run, log-odds default)
+        "effect_score_on_neglabel_auroc_high": (-1.84, -1.24),  # -1.54 (published run, log-odds default)
         "effect_score_on_neglabel_auroc_verdict": (-1, -1),  # -1
         "effect_score_on_density_fpr95": (-0.70, 1.30),  # 0.30
         "effect_score_on_density_fpr95_low": (-2.60, -0.60),  # -1.60
@@ -364,14 +364,6 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "official_vs_tau_one_auroc_low": (-0.58, 0.42),  # -0.078
         "official_vs_tau_one_auroc_high": (-0.49, 0.51),  # 0.007
         "official_vs_tau_one_auroc_verdict": (0, 0),  # 0
-        "tie_broken_vs_clamped_fpr95": (-1.00, 1.00),  # 0.00
-        "tie_broken_vs_clamped_fpr95_low": (-1.00, 1.00),  # 0.00
-        "tie_broken_vs_clamped_fpr95_high": (-1.00, 1.00),  # 0.00
-        "tie_broken_vs_clamped_fpr95_verdict": (0, 0),  # 0
-        "tie_broken_vs_clamped_auroc": (0.090, 1.09),  # 0.59
-        "tie_broken_vs_clamped_auroc_low": (-0.10, 0.90),  # 0.40
-        "tie_broken_vs_clamped_auroc_high": (0.31, 1.31),  # 0.81
-        "tie_broken_vs_clamped_auroc_verdict": (1, 1),  # 1
         "saturated_id_density": (56.27, 76.13),  # 66.20
         "saturated_ood_density": (3.40, 5.40),  # 4.40
         "saturated_id_neglabel": (74.08, 100.00),  # 87.15
@@ -379,13 +371,13 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "temperature_fpr95_range": (35.91, 48.59),  # 42.25
         "temperature_auroc_range": (4.87, 5.95),  # 5.41
         "corpus_fpr95_range": (6.67, 9.03),  # 7.85
-        "corpus_auroc_range": (2.31, 3.31),  # 2.81
+        "corpus_auroc_range": (1.99, 2.59),  # 2.29 (published run, log-odds default)
         "adj_quota_fpr95_range": (3.55, 5.55),  # 4.55
         "adj_quota_auroc_range": (0.58, 1.58),  # 1.08
         "noun_quota_fpr95_range": (3.45, 5.45),  # 4.45
         "noun_quota_auroc_range": (1.02, 2.02),  # 1.52
         "num_groups_fpr95_range": (1.00, 3.00),  # 2.00
-        "num_groups_auroc_range": (2.63, 3.63),  # 3.13
+        "num_groups_auroc_range": (1.38, 1.98),  # 1.68 (published run, log-odds default)
         "label_scale_fpr95_range": (0.65, 2.65),  # 1.65
         "label_scale_auroc_range": (1.11, 2.11),  # 1.61
         "k_fpr95_range": (0.00, 1.85),  # 0.85
@@ -403,7 +395,7 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "tau_one_fpr95": (16.49, 22.31),  # 19.40
         "tau_one_auroc": (93.67, 95.67),  # 94.67
         "groups_one_fpr95": (15.04, 20.36),  # 17.70
-        "groups_one_auroc": (90.34, 92.34),  # 91.34
+        "groups_one_auroc": (91.99, 93.49),  # 92.74 (published run, log-odds default)
         "groups_one_neglabel_fpr95": (21.76, 29.44),  # 25.60
         "noun_quota_low_fpr95": (18.96, 25.64),  # 22.30
         "noun_quota_high_fpr95": (15.17, 20.53),  # 17.85
@@ -421,7 +413,7 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "noleak_fpr95_neglabel_neglabel": (22.23, 30.07),  # 26.15
         "noleak_auroc_neglabel_neglabel": (91.80, 93.80),  # 92.80
         "noleak_fpr95_neglabel_dnm": (21.68, 29.32),  # 25.50
-        "noleak_auroc_neglabel_dnm": (88.79, 90.79),  # 89.79
+        "noleak_auroc_neglabel_dnm": (90.18, 91.68),  # 90.93 (published run, log-odds default)
         "noleak_fpr95_density_neglabel": (16.57, 22.43),  # 19.50
         "noleak_auroc_density_neglabel": (93.39, 95.39),  # 94.39
         "noleak_fpr95_density_dnm": (16.23, 21.96),  # 19.10
@@ -430,9 +422,9 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "noleak_effect_negatives_fpr95_low": (-10.03, -7.42),  # -8.72
         "noleak_effect_negatives_fpr95_high": (-4.88, -2.88),  # -3.88
         "noleak_effect_negatives_fpr95_verdict": (1, 1),  # 1
-        "noleak_effect_negatives_auroc": (2.20, 3.20),  # 2.70
-        "noleak_effect_negatives_auroc_low": (1.71, 2.71),  # 2.21
-        "noleak_effect_negatives_auroc_high": (2.71, 3.71),  # 3.21
+        "noleak_effect_negatives_auroc": (1.83, 2.43),  # 2.13 (published run, log-odds default)
+        "noleak_effect_negatives_auroc_low": (1.35, 1.95),  # 1.65 (published run, log-odds default)
+        "noleak_effect_negatives_auroc_high": (2.33, 2.93),  # 2.63 (published run, log-odds default)
         "noleak_effect_negatives_auroc_verdict": (1, 1),  # 1
         "noleak_effect_both_fpr95": (-8.11, -5.99),  # -7.05
         "noleak_effect_both_fpr95_low": (-10.75, -7.95),  # -9.35
@@ -480,5 +472,15 @@ DEFAULT_EXPECTATIONS: dict[str, dict[str, tuple[float, float]]] = {
         "common_neglabel_auroc": (90.58, 92.58),  # 91.58
         "reported_common_dnm_auroc": (90.34, 90.34),  # 90.34
         "reported_common_neglabel_auroc": (89.29, 89.29),  # 89.29
+        "probability_vs_clamped_auroc": (-0.39, 0.21),  # -0.09 (published run, log-odds default)
+        "probability_vs_clamped_auroc_high": (-0.21, 0.39),  # 0.09 (published run, log-odds default)
+        "probability_vs_clamped_auroc_low": (-0.57, 0.03),  # -0.27 (published run, log-odds default)
+        "probability_vs_clamped_auroc_verdict": (0, 0),  # 0 (published run, log-odds default)
+        "probability_vs_clamped_fpr95": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+        "probability_vs_clamped_fpr95_high": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+        "probability_vs_clamped_fpr95_low": (-1.50, 1.50),  # 0.00 (published run, log-odds default)
+        "probability_vs_clamped_fpr95_verdict": (0, 0),  # 0 (published run, log-odds default)
+        "saturated_id_default": (0.00, 2.55),  # 0.05 (published run, log-odds default)
+        "saturated_ood_default": (0.00, 2.50),  # 0.00 (published run, log-odds default)
     },
 }
