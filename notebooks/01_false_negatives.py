@@ -38,7 +38,7 @@
 # 4. scores the features' ID and OOD images with the mined negatives and with an oracle that swaps the audited
 #    false negatives for true ones, with paired intervals ({ref}`sec-01-scores`);
 # 5. compares the audited share of true negatives with the official $\tau$, and says what a WordNet count
-#    cannot see ({ref}`sec-01-tau`).
+#    cannot see ({ref}`the true share of true negatives <sec-01-tau>`).
 #
 # ```{note}
 # Every section says where its numbers come from. **REAL** marks the selections CLIP ViT-B/16 made, published by
@@ -340,7 +340,8 @@ if audited:
 # $a = \tau - Q(1-\tau)/K$. The features' ID and OOD images are scored with both sets through the book's one
 # evaluation layer, by NegLabel's score (on NegLabel's and on DNM's negatives) and by DNM's score with the
 # official $\tau$ = {glue:text}`tau_neg:.2f` (on DNM's negatives), in the project's clamped form: the clamp is not
-# the official code's ({ref}`method-dnm-hazard`, {ref}`method-where-official`). Each difference oracle - mined carries a
+# the official code's ({ref}`the clamp <method-dnm-hazard>`, {ref}`method-where-official`). Each difference oracle -
+# mined carries a
 # paired bootstrap interval ({glue:text}`bootstrap` resamples of the images, both variants scored on each).
 # "Affected" ID images are those whose class is the ID class of some mined false negative.
 

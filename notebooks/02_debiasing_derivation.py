@@ -40,7 +40,8 @@
 # example of real CLIP features), and its output names them. Each section says whether its finding holds for
 # CLIP **by construction** (algebra, true for any image and text embeddings) or was measured **only in the toy
 # world**. The formulas are collected, with the official code's arithmetic, in the method reference
-# ({ref}`method-dnm-model`, {ref}`method-dnm-score`, {ref}`method-dnm-closed-form`, {ref}`method-dnm-hazard`,
+# ({ref}`method-dnm-model`, {ref}`method-dnm-score`, {ref}`method-dnm-closed-form`,
+# {ref}`the clamp <method-dnm-hazard>`,
 # {ref}`method-official-settings`).
 # ```
 

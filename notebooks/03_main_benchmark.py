@@ -13,9 +13,9 @@
 #
 # **Claim.** Scored beside controls, with paired intervals on every difference, DNM's lead over NegLabel on the
 # default features comes from its negatives rather than its debiased score, and within the negatives from their
-# number rather than from density selection: random words of DNM's size do as well, NegLabel's rule picks worse
-# negatives than chance, and the official arithmetic does worse than no debiasing at all ({ref}`sec-03-claims`
-# gives the verdicts on the features this page was built from).
+# number rather than from density selection: random words of DNM's size do at least as well, NegLabel's rule
+# picks worse negatives than chance, and the official arithmetic does worse than no debiasing at all
+# ({ref}`sec-03-claims` gives the verdicts on the features this page was built from).
 #
 # {glue:md}`run_cost:myst`
 #
@@ -232,7 +232,8 @@ display(Markdown(report.findings_markdown(claim_rows, bundle.label, random_seeds
 # scale every image whose groups all clamp scores exactly 1. Ties at the maximum leave those images' order to
 # rounding: FPR95 rarely sees it (the ties sit far above the threshold) but AUROC does. The project's default
 # therefore computes the same clamped score on the log-odds scale, $\log S_{DNM} - \log(1 - S_{DNM})$ from
-# per-group log terms ({ref}`method-dnm-hazard`): the exact score's ranking, with no rounding ties. The table
+# per-group log terms ({ref}`the clamp <method-dnm-hazard>`): the exact score's ranking, with no rounding ties. The
+# table
 # gives the share of ID and OOD images at each score's maximum, on both scales.
 
 # %%
@@ -354,12 +355,14 @@ if features.requires("world", section="CSP as the held-out check of the offline 
 # With the official positives (the $K$ ID labels), DNM is NegLabel with each group's constant 1 replaced by
 # $a = \tau - Q(1-\tau)/K$ ({ref}`sec-02-score`). With this page's $K$, $Q$ and $\tau$,
 # $a$ = {glue:text}`dnm_coefficient_a:.3f`; when $a > 0$ no $Z_g$ is ever $\le 0$ and the official arithmetic is
-# safe ({ref}`method-dnm-hazard`). The two forms still differ where the clamp binds: a group whose mined labels
-# are, on average, less similar to the image than the ID labels gets a negative debiased estimate, which the
-# clamp lifts to $e^{-1/T}$ (the group's ratio is then at most 1) and the official arithmetic keeps (ratio up to
+# safe ({ref}`the clamp <method-dnm-hazard>`). The two forms still differ where the clamp binds: a group whose
+# mined labels are, on average, less similar to the image than the ID labels gets a negative debiased estimate,
+# which the clamp lifts to $e^{-1/T}$ (the group's ratio is then at most 1) and the official arithmetic keeps (ratio
+# up to
 # $\tau / a > 1$). On the same negatives and partition, the official form's average FPR95 minus the clamped
-# form's is {glue:text}`dnm_official_minus_dnm_fpr95:.2f` points (positive = clamped better) and its AUROC minus
-# the clamped form's {glue:text}`dnm_official_minus_dnm_auroc:.2f`.
+# form's is {glue:text}`dnm_official_minus_dnm_fpr95:.2f` points (for FPR95, positive = clamped better) and its
+# AUROC minus the clamped form's {glue:text}`dnm_official_minus_dnm_auroc:.2f` (for AUROC, positive = official
+# better).
 #
 # Reported (CLIP ViT-B/16), DNM's average FPR95 of {glue:text}`reported_fpr95_avg_dnm:.2f` (a secondary source)
 # is {glue:text}`reported_dnm_minus_neglabel_fpr95:.2f` points from NegLabel's
@@ -382,11 +385,11 @@ print(f"K = {len(bundle.text.id_names):,}, Q = {group_size}, tau = {settings.tau
 # ## Where the scores separate: histograms and ROC curves
 #
 # The figures use the main table's images and partition. In {numref}`fig-03-histograms` each method has its own
-# axis: MCM's softmax over the ID labels at $T = 1$ on its own scale, the grouped scores as $-\log_{10}(1 - S)$,
-# because ID images score within $10^{-3}$ to $10^{-6}$ of the supremum 1 and would all fall into the last bin
-# of a linear axis (the official DNM arithmetic can exceed its scale and is left to the ROC curves). The bar at 7
-# gathers the scores that equal 1 in float32: ties far above the threshold, which FPR95 does not see. Right is
-# more ID everywhere; the dashed line is the threshold that keeps 95% of the ID images, so the OOD mass to its
+# axis: MCM's softmax over the ID labels at $T = 1$ on its own scale, the grouped scores (NegLabel's, CSP's and
+# the clamped DNM) on the log-odds scale the evaluation ranks them on, $\log S - \log(1 - S)$, because ID images
+# score within $10^{-3}$ to $10^{-40}$ of the supremum 1 and would all fall into the last bin of a linear axis (the
+# official DNM arithmetic can exceed its scale and is left to the ROC curves). Right is more ID everywhere; the dashed
+# line is the threshold that keeps 95% of the ID images, so the OOD mass to its
 # right is FPR95. {numref}`fig-03-roc` puts the FPR axis on a log scale, so the region where FPR95 is read (the
 # dashed line at 95% ID recall) is not squeezed into a corner. Both titles name the features.
 

@@ -30,13 +30,16 @@
 #    sets' own names in the corpus ({ref}`sec-04-leakage`); and, for the offline world, fresh image draws
 #    ({ref}`sec-04-redraws`);
 # 2. one-at-a-time sweeps around the official settings: the score's knobs $\tau_{neg}$, $G$ and $T$
-#    ({ref}`sec-04-tau`, {ref}`sec-04-groups`, {ref}`sec-04-temperature`); the selection's $k$, quotas and
-#    number of mined labels ({ref}`sec-04-k`, {ref}`sec-04-quotas`, {ref}`sec-04-labels`); the positive
+#    ({ref}`the share of true negatives <sec-04-tau>`, {ref}`the number of groups <sec-04-groups>`,
+#    {ref}`the temperature <sec-04-temperature>`); the selection's $k$, quotas and
+#    number of mined labels ({ref}`the density neighbourhood <sec-04-k>`, {ref}`sec-04-quotas`,
+#    {ref}`the number of mined labels <sec-04-labels>`); the positive
 #    samples ({ref}`sec-04-positives`); the label corpus ({ref}`sec-04-corpus`);
 # 3. which knobs matter, measured against the bootstrap noise of the default ({ref}`sec-04-summary`).
 #
 # Every knob is defined in the method reference ({ref}`method-official-settings`, {ref}`method-density`,
-# {ref}`method-dnm-score`), the clamp in {ref}`method-dnm-hazard` and the paired bootstrap of a difference in
+# {ref}`method-dnm-score`), the clamp in {ref}`the clamp <method-dnm-hazard>` and the paired bootstrap of a difference
+# in
 # {ref}`method-metrics`.
 
 # %% [markdown]
@@ -190,7 +193,8 @@ display(nb.table(ablations.markdown_table(study.claim_rows(), ["A", "B", "metric
 # On the score's own (probability) scale, images whose every group is clamped all score exactly 1, and their
 # order, hence part of the AUROC, is lost to rounding, not to the method. The project's default computes the
 # same clamped score on the log-odds scale, $\log S_{DNM} - \log(1 - S_{DNM})$, with both terms taken from
-# per-group log terms ({ref}`method-dnm-hazard`): a strictly increasing function of the exact score, so every
+# per-group log terms ({ref}`the clamp <method-dnm-hazard>`): a strictly increasing function of the exact score, so
+# every
 # ranking metric is the exact score's and no image ties by rounding. The table counts the images at each
 # score's maximum on both scales.
 
@@ -203,10 +207,12 @@ display(nb.table(ablations.markdown_table(study.saturation_rows(), ["method", "I
 # On the probability scale, on DNM's negatives {glue:text}`saturated_id_density:.1f`% of ID images and
 # {glue:text}`saturated_ood_density:.1f`% of OOD images sit at exactly 1
 # ({glue:text}`saturated_id_neglabel:.1f`% and {glue:text}`saturated_ood_neglabel:.1f`% on NegLabel's); on the
-# log-odds scale {glue:text}`saturated_id_default:.1f`% of ID images do. The probability scale changes AUROC by
-# {glue:text}`probability_vs_clamped_auroc:.2f` points against the default
-# ({glue:text}`probability_vs_clamped_auroc_low:.2f` to {glue:text}`probability_vs_clamped_auroc_high:.2f`): that
-# is what rounding cost the earlier default, the probability scale, and why the default changed.
+# log-odds scale {glue:text}`saturated_id_default:.1f`% of ID images do. On DNM's negatives the probability scale
+# changes AUROC by {glue:text}`probability_vs_clamped_auroc:.2f` points against the default (paired interval
+# {glue:text}`probability_vs_clamped_auroc_low:.2f` to {glue:text}`probability_vs_clamped_auroc_high:.2f`; the
+# summary below reads its verdict); the table gives both scales on NegLabel's negatives too, where more images
+# tie. However large the effect on one draw, the default is the log-odds scale because it ranks images exactly as
+# the score does: the probability scale's ties are rounding, not the method.
 
 # %% [markdown]
 # (sec-04-leakage)=

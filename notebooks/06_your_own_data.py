@@ -49,7 +49,7 @@
 # the offline world of the other pages, and in the book's build none is a CLIP number. Only the file counts,
 # the cache timings and the sizes of the mined sets describe something real here: the pipeline itself. What
 # the pipeline computes (mining rules, scores, metric conventions) is defined in the method reference
-# ({ref}`method-neglabel`, {ref}`method-csp`, {ref}`method-density`, {ref}`method-dnm-hazard`,
+# ({ref}`method-neglabel`, {ref}`method-csp`, {ref}`method-density`, {ref}`the clamp <method-dnm-hazard>`,
 # {ref}`method-metrics`).
 # ```
 
@@ -296,8 +296,10 @@ display(nb.table(render(rows), f"Results, in %: {SOURCE}." + ("" if features is 
 # `dnm-official` in `METHODS`.)
 #
 # The clamp keeps the ranking from inverting, but it cannot make the estimate informative where it engages: an
-# image clamped in every group scores $S_{ID}/(S_{ID} + Q e^{-1/T})$, which is 1 to float precision, so such
-# images tie. `pipeline.dnm_clamp_share` counts the (image, group) pairs where the clamp engages:
+# image clamped in every group scores $S_{ID}/(S_{ID} + Q e^{-1/T})$, which is 1 to float precision on the score's
+# own scale. `dnm` ranks on the log-odds scale ({ref}`the log-odds scale <method-dnm-hazard>`), where that image
+# scores $\log S_{ID} - \log Q + 1/T$: such images are ordered by their ID similarities alone, and the negatives
+# say nothing about them. `pipeline.dnm_clamp_share` counts the (image, group) pairs where the clamp engages:
 
 # %%
 group_size = len(negatives.get("density", ())) // NUM_GROUPS  # 0 when METHODS has no DNM
@@ -319,9 +321,10 @@ if group_size:
 
 # %% [markdown]
 # The clamp engages in a share {glue:text}`dnm_clamped_share_id:.3f` of the ID pairs and
-# {glue:text}`dnm_clamped_share_ood:.3f` of the OOD pairs. Where both are near 1, nearly every image scores 1
-# and `dnm` cannot rank the images (its AUROC tends to 50, ties counting half). How often the clamp engages with
-# real weights depends on the data, so check it on yours whenever $a \le 0$.
+# {glue:text}`dnm_clamped_share_ood:.3f` of the OOD pairs. Where both are near 1, `dnm` ranks nearly every image
+# by its ID similarities alone, as if there were no negatives: the debiasing has removed what the negatives
+# said. How often the clamp engages with real weights depends on the data, so check it on yours whenever
+# $a \le 0$.
 
 # %% [markdown]
 # (sec-06-bundle)=

@@ -25,7 +25,7 @@
 #
 # 1. **DNM's correction** {cite}`peng2026dnm`: keep the false negatives and correct the score with the assumed
 #    share $\tau_{neg}$ of true negatives ({ref}`method-dnm-score`; the clamped form and the official
-#    arithmetic, {ref}`method-dnm-hazard`);
+#    arithmetic, {ref}`the clamp <method-dnm-hazard>`);
 # 2. **NegRefine** {cite}`ansari2025negrefine`: drop the subcategories of ID classes and the proper nouns from
 #    CSP's negatives with an LLM, and add a multi-matching score ({ref}`method-negrefine`). The LLM is not run
 #    here: its authors published every verdict of their ImageNet-1K run, and this page applies them;
@@ -38,7 +38,8 @@
 # ({ref}`sec-08-cells`), each filter against a random drop of as many words ({ref}`sec-08-filters`), each
 # rule against random negatives ({ref}`sec-08-random`), DNM's correction before and after filtering
 # ({ref}`sec-08-correction`), NegRefine's score on a subset of the images ({ref}`sec-08-negrefine`), and
-# $\tau_{neg}$ estimated from data ({ref}`sec-08-tau`). Every interval is a paired bootstrap of a difference
+# $\tau_{neg}$ estimated from data ({ref}`τ from data <sec-08-tau>`). Every interval is a paired bootstrap of a
+# difference
 # ({ref}`method-metrics`).
 
 # %% [markdown]
@@ -132,7 +133,9 @@ display(nb.table(markdown_table(cures.cell_pivot(study), ["negatives", "filter",
 # For each rule, under NegLabel's score: the filtered negatives against the unfiltered ones, and against a
 # **random drop** of as many words of each part of speech (the control: a filter that beats it helps because of
 # WHICH words it removes, not because it removes some). Each row gives A - B with its paired 95% interval;
-# FPR95 lower is better, AUROC higher.
+# FPR95 lower is better, AUROC higher. A method is named by its parts, *negatives / filter / score*:
+# "DNM's density / WordNet filter / NegLabel's score" is DNM's density selection, mined after the WordNet filter,
+# scored with NegLabel's score.
 
 # %%
 display(nb.table(markdown_table(cures.claim_table(study.filter_claims()), cures.CLAIM_COLUMNS),
@@ -154,13 +157,20 @@ display(nb.table(markdown_table(cures.claim_table(study.negatives_claims()), cur
 # ## Does DNM's correction add anything once the false negatives are gone?
 #
 # DNM's score against NegLabel's score ($\tau_{neg}$ = 1) on the same negatives, before and after each filter:
-# if the correction only repairs false negatives, its gain should shrink once a filter has removed them. The
-# clamped score ties at its maximum for many ID images ({ref}`method-dnm-hazard`), which costs AUROC; the
-# official arithmetic does not clamp.
+# if the correction only repairs false negatives, its gain should shrink once a filter has removed them. Both DNM
+# scores are ranked exactly (the clamped one on the log-odds scale, {ref}`the log-odds scale <method-dnm-hazard>`),
+# so what the table shows is the correction itself, not rounding.
 
 # %%
 display(nb.table(markdown_table(cures.claim_table(study.correction_claims()), cures.CLAIM_COLUMNS),
                  f"DNM's correction against NegLabel's score, per rule and filter: {LABEL}."))
+
+# %% mystnb={"figure": {"caption": "Every filter and correction claim, paired 95% intervals.", "name": "fig-08-claims"}}
+cures.plot_claims(study)
+
+# %% [markdown]
+# {numref}`fig-08-claims` draws the filter claims (blue) and the clamped correction's (red) together: an interval
+# that crosses the dashed line at 0 is "no difference".
 
 # %% [markdown]
 # (sec-08-negrefine)=
@@ -230,4 +240,4 @@ nb.finish(records)
 # the WordNet filter's removal of WordNet false negatives holds for real CLIP by construction.
 
 # %% tags=["remove-input"]
-display(Markdown(f"**On {LABEL}.** " + cures.answer(study)))
+display(Markdown(f"**On {LABEL}.** " + cures.answer(study, tau_rows)))

@@ -48,6 +48,9 @@ def test_saturation_counts_exact_ties_at_the_top():
     scores = {"id": np.array([1.0, 1.0, 0.5, 1.0]), "ood": np.array([0.2, 1.0, 0.1, 0.3, 0.4])}
     assert saturation(scores) == {"id": 0.75, "ood": 0.2}
     assert saturation(scores, maximum=2.0) == {"id": 0.0, "ood": 0.0}
+    # One image alone at the maximum is no tie.
+    assert saturation({"id": np.array([3.0, 1.0]), "ood": np.array([2.0])}) == {"id": 0.0, "ood": 0.0}
+    assert saturation({"id": np.array([3.0, 1.0]), "ood": np.array([3.0])}) == {"id": 0.5, "ood": 1.0}
     with pytest.raises(ValueError, match="non-empty"):
         saturation({"id": np.array([])})
 

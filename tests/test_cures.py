@@ -423,23 +423,24 @@ def _numbers(text: str) -> list[str]:
 
 def test_the_answer_quotes_only_the_study_s_numbers(study):
     text = cures.answer(study)
-    assert "The WordNet filter drops" in text and "NegRefine's verdict filter drops" in text
+    assert "**The WordNet filter** drops" in text and "**NegRefine's verdict filter** drops" in text
     size = len(study.filters["none"].keep)
-    allowed = {f"{size:,}", str(len(study.rules))}
+    allowed = {f"{size:,}"}
     for name in ("wordnet", "verdicts"):
         removed = int((~study.filters[name].keep).sum())
         assert f"drops {removed:,} of {size:,} corpus words ({100 * removed / size:.1f}%)" in text
         allowed |= {f"{removed:,}", f"{100 * removed / size:.1f}"}
-    for row in (*study.filter_claims(), *study.correction_claims()):
+    for row in (*study.filter_claims(), *study.correction_claims(), *study.negatives_claims()):
         for metric in cures.METRICS:
             allowed |= {f"{row[f'{metric} {k}']:+.2f}" for k in ("A - B", "low", "high")}
-    allowed.add(f"{study.selections[('density', 'none')].false_negative_share:.2f}")
+    allowed |= {f"{study.selections[(rule, 'none')].false_negative_share:.2f}" for rule in study.rules}
     quoted = _numbers(text)
     assert quoted and set(quoted) <= allowed, set(quoted) - allowed
-    # The density correction sentence quotes the clamped claim on the unfiltered density negatives.
-    (claim,) = [r for r in study.correction_claims()
-                if r["A"] == cures.method_name("density", "none", "dnm")]
-    assert f"FPR95 by {claim['fpr95 A - B']:+.2f} ({claim['fpr95 low']:+.2f} to {claim['fpr95 high']:+.2f})" in text
+    # The clamped correction's sentence gives, per filter, the range of its FPR95 differences over the rules.
+    for name in study.filter_names:
+        values = [r["fpr95 A - B"] for r in study.correction_claims()
+                  if r["A"].endswith(cures.SCORE_LABELS["dnm"]) and f" / {cures.FILTER_LABELS[name]} / " in r["A"]]
+        assert f"{cures.FILTER_LABELS[name]}: FPR95 {min(values):+.2f} to {max(values):+.2f}" in text
 
 
 def test_without_a_pair_encoder_negrefine_is_skipped(study):
@@ -508,7 +509,7 @@ def test_negrefine_runs_on_the_subset(negrefine, bundle):
     assert all(f"{ood} fpr95" in row for row in recipes for ood in bundle.ood_sets)
     assert len(cache) > 0  # the pair texts went through the stand-in encoder
     text = cures.answer(study)
-    assert f"on {sum(expected.values()):,} images" in text
+    assert f"on only {sum(expected.values()):,} images" in text
     values = cures.recorded_values(study)
     assert values["negrefine_images"] == sum(expected.values()) and values["negrefine_per_set"] == 100
     assert all(math.isfinite(x) for x in values.values())
@@ -598,3 +599,17 @@ def test_tau_study_puts_the_official_setting_first(study, bundle):
     selection = study.selections[("density", "none")]
     audit = next(r for r in rows if r["estimate"] == "WordNet audit (upper bound)")
     assert audit["tau"] == pytest.approx(1 - selection.false_negatives / len(selection.rows))
+
+
+def test_plot_claims_draws_every_filter_and_correction_claim(study):
+    rows = cures.claim_figure_rows(study)
+    filters = [r for r in rows if r[0] == "filters"]
+    corrections = [r for r in rows if r[0] == "correction"]
+    assert len(filters) == len(study.filter_claims()) and len(corrections) == len(study.rules) * 3
+    fig = cures.plot_claims(study)
+    left, right = fig.axes
+    assert len(left.get_yticklabels()) == len(rows) and study.label in fig.texts[0].get_text()
+    # One point per claim and metric, at the claim's A - B.
+    points = [line for line in left.get_lines() if line.get_marker() == "o"]
+    assert sorted(float(line.get_xdata()[0]) for line in points) == pytest.approx(
+        sorted(values["fpr95"]["value"] for _, _, values in rows))

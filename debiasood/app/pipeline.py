@@ -505,7 +505,8 @@ def dnm_clamp_share(image_features: Any, id_text_features: Any, negative_feature
     :math:`\hat E^{neg}_g = \frac{1}{\tau}\frac{N_g}{Q} - \frac{1-\tau}{\tau}\frac{S_{ID}}{K}` to
     :math:`e^{-1/T}` wherever it falls below that (:func:`debiasood.core.scores.dnm_score`). An image clamped in every
     group scores :math:`S_{ID}/(S_{ID} + Q e^{-1/T})`, which is 1 to float precision unless every ID cosine is
-    near -1: such images tie. Computed in float64, in log space, ``chunk_rows`` images at a time, with the
+    near -1 (on the log-odds scale ``dnm`` ranks by, :math:`\log S_{ID} - \log Q + 1/T`: such images are ordered by
+    their ID similarities alone). Computed in float64, in log space, ``chunk_rows`` images at a time, with the
     partition of ``settings``.
     """
     import math

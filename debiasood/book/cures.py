@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from debiasood.book import verdicts
 from debiasood.core.checks import check_int
@@ -55,7 +56,7 @@ FILTER_LABELS = {"none": "no filter", "wordnet": "WordNet filter", "verdicts": "
 FILTER_PHRASES = {"wordnet": "the WordNet filter", "verdicts": "NegRefine's verdict filter"}
 SCORES = ("neglabel", "dnm", "dnm-official")
 """Scores run on every image; NegRefine's runs on the subset (:data:`NEGREFINE_CELLS`)."""
-SCORE_LABELS = {"neglabel": "NegLabel's score", "dnm": "DNM (clamped)", "dnm-official": "DNM (official)",
+SCORE_LABELS = {"neglabel": "NegLabel's score", "dnm": "DNM (clamped)", "dnm-official": "DNM (official arithmetic)",
                 "negrefine": "NegRefine's score"}
 NEGREFINE_CELLS = (("csp", "none"), ("csp", "verdicts"), ("density", "none"))
 """(rule, filter) cells NegRefine's score runs on: CSP's negatives (NegRefine's own) unfiltered and under its own
@@ -63,7 +64,7 @@ filter, and DNM's density negatives. Each cell embeds its own pair texts at test
 so the list is kept short."""
 RECIPES = {
     "NegLabel": ("neglabel", "none", "neglabel"),
-    "DNM (as published)": ("density", "none", "dnm-official"),
+    "DNM (official arithmetic)": ("density", "none", "dnm-official"),
     "DNM (clamped)": ("density", "none", "dnm"),
     "NegRefine (filter + score)": ("csp", "verdicts", "negrefine"),
     "CSP + WordNet filter": ("csp", "wordnet", "neglabel"),
@@ -271,7 +272,8 @@ class CureStudy:
                 rows.append(self._compact(self.subset_contrasts, "NegRefine's score vs NegLabel's",
                                           method_name(rule, name, "negrefine"), method_name(rule, name, "neglabel")))
         recipes = self.recipes()
-        for a, b in (("NegRefine (filter + score)", "NegLabel"), ("NegRefine (filter + score)", "DNM (as published)"),
+        negrefine = "NegRefine (filter + score)"
+        for a, b in ((negrefine, "NegLabel"), (negrefine, "DNM (official arithmetic)"),
                      ("CSP + WordNet filter", "NegLabel"), ("DNM (clamped)", "NegLabel")):
             if a in recipes and b in recipes:
                 rows.append(self._compact(self.subset_contrasts, "recipe vs recipe", recipes[a], recipes[b]))
@@ -515,6 +517,55 @@ def tau_records(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     return out
 
 
+# ---------------------------------------------------------------- the figure
+
+_SHORT_RULES = {"neglabel": "NegLabel's", "csp": "CSP's", "density": "density"}
+
+
+def claim_figure_rows(study: CureStudy) -> list[tuple[str, str, dict[str, dict[str, float]]]]:
+    """The claims the figure draws, as (group, label, {metric: {value, low, high}}): each filter against no
+    filter and against its random drop, and DNM's clamped correction against NegLabel's score, per rule."""
+    rows = []
+    filters, corrections = study.filter_claims(), study.correction_claims()
+    for rule in study.rules:
+        for name in study.filter_names:
+            if name != "none":
+                for question, b in (("vs no filter", method_name(rule, "none", "neglabel")),
+                                    ("vs random drop", random_drop_name(rule, name))):
+                    values = {m: study.claim_value(filters, method_name(rule, name, "neglabel"), b, m)
+                              for m in METRICS}
+                    rows.append(("filters", f"{_SHORT_RULES[rule]}: {FILTER_LABELS[name]} {question}", values))
+        for name in study.filter_names:
+            values = {m: study.claim_value(corrections, method_name(rule, name, "dnm"),
+                                           method_name(rule, name, "neglabel"), m) for m in METRICS}
+            rows.append(("correction", f"{_SHORT_RULES[rule]}, {FILTER_LABELS[name]}: DNM clamped vs tau = 1",
+                         values))
+    return rows
+
+
+def plot_claims(study: CureStudy) -> Figure:
+    """Every filter claim and every correction claim as a paired 95% interval on the difference A - B of the
+    average FPR95 (left; below 0 = A better) and AUROC (right; above 0 = A better), titled with the features."""
+    rows = claim_figure_rows(study)
+    if not rows:
+        raise ValueError("the study has no claims to draw")
+    fig = Figure(figsize=(9, 0.28 * len(rows) + 1.2), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    y = np.arange(len(rows))[::-1]
+    colors = {"filters": "tab:blue", "correction": "tab:red"}
+    for axis, (metric, title) in zip(axes, (("fpr95", "FPR95, A - B (lower: A better)"),
+                                            ("auroc", "AUROC, A - B (higher: A better)")), strict=True):
+        for yi, (group, _, values) in zip(y, rows, strict=True):
+            c = values[metric]
+            axis.errorbar([c["value"]], [yi], xerr=[[c["value"] - c["low"]], [c["high"] - c["value"]]], fmt="o",
+                          ms=3.5, color=colors[group], capsize=2)
+        axis.axvline(0, color="0.5", lw=0.8, ls="--")
+        axis.set_xlabel(title, fontsize=9)
+    axes[0].set_yticks(y, [label for _, label, _ in rows], fontsize=7.5)
+    fig.suptitle(f"Filters (blue) and DNM's correction (red), paired 95% intervals: {study.label}", fontsize=9.5)
+    return fig
+
+
 # ---------------------------------------------------------------- the pair-text encoder
 
 def pair_encoder(bundle: FeatureBundle, setup: Any = None, *, store: Any = None) -> tuple[Any, str]:
@@ -630,79 +681,97 @@ def _rules_text(rules: Sequence[str]) -> str:
 
 
 def _overall(fpr95: str, auroc: str) -> str:
-    """One phrase for a change judged on both metrics ("A better": the change improves the metric)."""
-    verdicts_ = {fpr95, auroc}
-    if verdicts_ == {"no difference"}:
-        return "no measurable difference on either metric"
-    if verdicts_ == {"A better", "B better"}:
-        return "better on one metric and worse on the other"
-    if "A better" in verdicts_:
-        return "a clear gain" + ("" if verdicts_ == {"A better"} else " on one metric, no difference on the other")
-    return "a clear loss" + ("" if verdicts_ == {"B better"} else " on one metric, no difference on the other")
+    """One phrase for a change judged on both metrics, naming the metric ("A better": the change improves it)."""
+    words = {"A better": "better", "B better": "worse", "no difference": "no difference"}
+    if fpr95 == auroc:
+        return "no measurable difference on either metric" if fpr95 == "no difference" else \
+            f"{words[fpr95]} on both metrics"
+    return f"{words[fpr95]} on FPR95, {words[auroc]} on AUROC"
 
 
-def answer(study: CureStudy) -> str:
-    """The chapter's one-paragraph answer, every clause chosen by a recorded verdict and every number from the
-    study: which cure removes the false negatives' damage, at what cost, and whether DNM's correction adds
-    anything once the false negatives are filtered out."""
-    filters, corrections = study.filter_claims(), study.correction_claims()
+def _rules_where(claims: Mapping[str, Mapping[str, Any]], verdict: str) -> list[str]:
+    return [rule for rule, claim in claims.items() if claim["verdict"] == verdict]
+
+
+def _clear(claims: Mapping[str, Mapping[str, Any]], metric: str) -> str:
+    """Which rules a change clearly helps or hurts on ``metric``, in words."""
+    better, worse = _rules_where(claims, "A better"), _rules_where(claims, "B better")
+    parts = ([f"better for {_rules_text(better)}"] if better else []) + \
+        ([f"worse for {_rules_text(worse)}"] if worse else [])
+    return ", ".join(parts) if parts else f"no clear {metric} difference for any rule"
+
+
+def answer(study: CureStudy, tau_rows: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """The chapter's answer, every clause chosen by a recorded verdict and every number from the study: how many
+    false negatives each rule mines, what each filter does (against no filter and against a random drop of as
+    many words, on FPR95 and AUROC), whether the rules beat random negatives, whether DNM's correction adds
+    anything before and after filtering, NegRefine's recipe on its subset, and which tau the data would choose
+    (``tau_rows``: :func:`tau_study`'s rows)."""
+    filters, corrections, negatives = study.filter_claims(), study.correction_claims(), study.negatives_claims()
     corpus_size = len(study.filters["none"].keep)
     sentences = []
+    shares = {rule: study.selections[(rule, "none")].false_negative_share for rule in study.rules}
+    if all(v is not None for v in shares.values()):
+        sentences.append("**The damage.** WordNet marks " + ", ".join(
+            f"{shares[r]:.2f}% of {RULE_LABELS[r]} negatives" for r in study.rules)
+            + " as false negatives before any filter (the WordNet filter leaves none, by construction).")
     for name in study.filter_names:
         if name == "none":
             continue
         removed = study.filters[name].counts()["removed"]
-        vs_none = {r: {m: study.claim_value(filters, method_name(r, name, "neglabel"),
-                                            method_name(r, "none", "neglabel"), m) for m in METRICS}
-                   for r in study.rules}
-        vs_drop = {r: study.claim_value(filters, method_name(r, name, "neglabel"), random_drop_name(r, name), "fpr95")
-                   for r in study.rules}
-        values = [vs_none[r]["fpr95"]["value"] for r in study.rules]
-        gains = [r for r in study.rules if vs_none[r]["fpr95"]["verdict"] == "A better"]
-        losses = [r for r in study.rules if vs_none[r]["fpr95"]["verdict"] == "B better"]
-        beat = [r for r in study.rules if vs_drop[r]["verdict"] == "A better"]
-        auroc = [vs_none[r]["auroc"]["value"] for r in study.rules]
-        text = (f"{FILTER_PHRASES[name][0].upper()}{FILTER_PHRASES[name][1:]} drops {removed:,} of {corpus_size:,} "
-                f"corpus words ({100 * removed / corpus_size:.1f}%) and moves the average FPR95 of the "
-                f"{len(study.rules)} rules' negatives by {min(values):+.2f} to {max(values):+.2f} points (AUROC "
-                f"{min(auroc):+.2f} to {max(auroc):+.2f})")
-        text += f": a clear gain for {_rules_text(gains)}" if gains else ", with no clear FPR95 gain for any rule"
-        text += f", a clear loss for {_rules_text(losses)}" if losses else ""
-        text += (f"; it beats a random drop of as many words for {_rules_text(beat)}." if beat else
-                 "; no rule does clearly better with it than with a random drop of as many words.")
-        sentences.append(text)
-    if "density" in study.rules:
-        before = study.selections[("density", "none")].false_negative_share
-        if before is not None:
-            sentences.append(f"WordNet marks {before:.2f}% of DNM's density negatives as false negatives before any "
-                             "filter, and none after the WordNet filter, by construction.")
+        claims = {m: {r: study.claim_value(filters, method_name(r, name, "neglabel"),
+                                            method_name(r, "none", "neglabel"), m) for r in study.rules}
+                  for m in METRICS}
+        drops = {m: {r: study.claim_value(filters, method_name(r, name, "neglabel"), random_drop_name(r, name), m)
+                     for r in study.rules} for m in METRICS}
+        values = [c["value"] for c in claims["fpr95"].values()]
+        sentences.append(
+            f"**{FILTER_PHRASES[name][0].upper()}{FILTER_PHRASES[name][1:]}** drops {removed:,} of {corpus_size:,} "
+            f"corpus words ({100 * removed / corpus_size:.1f}%). Against no filter it moves the average FPR95 by "
+            f"{min(values):+.2f} to {max(values):+.2f} points across the rules ({_clear(claims['fpr95'], 'FPR95')}; "
+            f"AUROC: {_clear(claims['auroc'], 'AUROC')}); against a random drop of as many words, FPR95: "
+            f"{_clear(drops['fpr95'], 'FPR95')}, AUROC: {_clear(drops['auroc'], 'AUROC')}.")
+    rand = {m: {rule: study.claim_value(negatives, method_name(rule, "none", "neglabel"), random_mean_name(rule), m)
+                for rule in study.rules} for m in METRICS}
+    sentences.append("**The rules against random negatives** of their own size: FPR95 " + ", ".join(
+        f"{RULE_LABELS[r]} {_fmt(rand['fpr95'][r])}" for r in study.rules)
+        + f" ({_clear(rand['fpr95'], 'FPR95')}).")
+    for score, title in (("dnm", "DNM's clamped correction"), ("dnm-official", "The official arithmetic")):
+        per_filter = []
         for name in study.filter_names:
-            c = {m: study.claim_value(corrections, method_name("density", name, "dnm"),
-                                      method_name("density", name, "neglabel"), m) for m in METRICS}
-            o = {m: study.claim_value(corrections, method_name("density", name, "dnm-official"),
-                                      method_name("density", name, "neglabel"), m) for m in METRICS}
-            where = ("Before any filter" if name == "none" else
-                     f"Once {FILTER_PHRASES[name]} has removed its words")
-            sentences.append(
-                f"{where}, DNM's clamped correction against NegLabel's score on DNM's own negatives changes FPR95 by "
-                f"{_fmt(c['fpr95'])} and AUROC by {_fmt(c['auroc'])}: "
-                f"{_overall(c['fpr95']['verdict'], c['auroc']['verdict'])}; the official arithmetic "
-                f"{_fmt(o['fpr95'])} and {_fmt(o['auroc'])}: {_overall(o['fpr95']['verdict'], o['auroc']['verdict'])}.")
+            c = {m: {r: study.claim_value(corrections, method_name(r, name, score), method_name(r, name, "neglabel"),
+                                          m) for r in study.rules} for m in METRICS}
+            fpr = [v["value"] for v in c["fpr95"].values()]
+            auroc = [v["value"] for v in c["auroc"].values()]
+            per_filter.append(f"{FILTER_LABELS[name]}: FPR95 {min(fpr):+.2f} to {max(fpr):+.2f} "
+                              f"({_clear(c['fpr95'], 'FPR95')}), AUROC {min(auroc):+.2f} to {max(auroc):+.2f} "
+                              f"({_clear(c['auroc'], 'AUROC')})")
+        sentences.append(f"**{title}** against NegLabel's score on the same negatives, across the rules: "
+                         + "; ".join(per_filter) + ".")
     recipes = study.recipes()
     if study.subset_contrasts is not None and "NegRefine (filter + score)" in recipes:
         rows = study.negrefine_claims()
         images = sum(study.subset_sizes.values())
-        for other in ("NegLabel", "DNM (as published)"):
+        parts = []
+        for other in ("NegLabel", "DNM (official arithmetic)"):
             if other in recipes:
                 c = {m: study.claim_value(rows, recipes["NegRefine (filter + score)"], recipes[other], m)
                      for m in METRICS}
-                sentences.append(f"NegRefine's recipe (its verdicts and its score) against {other}, on {images:,} "
-                                 f"images: FPR95 {_fmt(c['fpr95'])}, AUROC {_fmt(c['auroc'])}: "
-                                 f"{_overall(c['fpr95']['verdict'], c['auroc']['verdict'])}.")
-        sentences.append(f"Its score embedded {study.negrefine_cost.get('pair_texts', 0):,} pair texts at test time "
-                         "for these images, a cost the other cures do not have.")
+                parts.append(f"against {other} FPR95 {_fmt(c['fpr95'])}, AUROC {_fmt(c['auroc'])}: "
+                             f"{_overall(c['fpr95']['verdict'], c['auroc']['verdict'])}")
+        sentences.append(f"**NegRefine's recipe** (its verdicts and its score), on only {images:,} images, so with "
+                         "wide intervals: " + "; ".join(parts) + f". Its score embedded "
+                         f"{study.negrefine_cost.get('pair_texts', 0):,} pair texts at test time, a cost the other "
+                         "cures do not have.")
     else:
         sentences.append(f"NegRefine's score was not run: {study.skipped.get('negrefine', 'see above')}.")
+    if tau_rows:
+        official = next(row for row in tau_rows if row["estimate"] == "official setting")
+        estimates = [row for row in tau_rows if row is not official]
+        sentences.append("**τ from data**: " + ", ".join(
+            f"{row['estimate']} {row['tau']:.3f} (would choose {row['would_choose']:g})" for row in estimates)
+            + f", against the official {official['tau']:g}; DNM's clamped score at each moves FPR95 by "
+            + ", ".join(f"{row['fpr95 vs official']:+.2f}" for row in estimates) + " points against the official τ.")
     return " ".join(sentences)
 
 
@@ -743,7 +812,7 @@ def recorded_values(study: CureStudy) -> dict[str, float]:
         rows = study.negrefine_claims()
         recipes = study.recipes()
         for a, b, key in (("NegRefine (filter + score)", "NegLabel", "negrefine_vs_neglabel"),
-                          ("NegRefine (filter + score)", "DNM (as published)", "negrefine_vs_dnm")):
+                          ("NegRefine (filter + score)", "DNM (official arithmetic)", "negrefine_vs_dnm")):
             if a in recipes and b in recipes:
                 put(key, rows, recipes[a], recipes[b])
         if method_name("csp", "verdicts", "negrefine") in study.subset.scores:

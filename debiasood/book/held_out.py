@@ -187,7 +187,7 @@ def features_note(features: Any, backbone: str) -> str:
         whose += f"; the official code has no settings for {model}"
     return (f"```{{note}}\nEvery number on this page comes from {source}. DNM and NegLabel run with {whose}. The "
             "benchmarks, the hazard and the reported numbers are defined in the method reference "
-            "({ref}`method-benchmarks`, {ref}`method-dnm-hazard`, {ref}`method-reported`).\n```")
+            "({ref}`method-benchmarks`, {ref}`the clamp <method-dnm-hazard>`, {ref}`method-reported`).\n```")
 
 
 def reported_line() -> str:

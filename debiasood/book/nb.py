@@ -56,25 +56,27 @@ STORE_FILL_MINUTES = 5.5
 _STORE = ("the feature store (`$DEBIASOOD_CACHE`; when it is empty, MiniLM first embeds the DNM corpus, CSP's "
           "phrases and the ID prompts on the CPU)")
 
-#: CPU minutes (user + system, kernel included) of each notebook at its default parameters, executed alone with
-#: ``python -m debiasood.book.run_notebooks`` and ``OMP_NUM_THREADS=1``, as ``make`` runs it. Warm: on a store
-#: that holds what the page reads. Cold: from an empty store; measured directly for 04 and 06 (whose extra
-#: features are their own), and for the others their warm time plus :data:`STORE_FILL_MINUTES`, the features
-#: they share (05 also embeds its transfer label sets' prompts, a few seconds more). Measured on 2026-12-01 on a
-#: machine shared with other jobs (load 3 to 10), which inflates CPU time a little and wall time a lot.
+#: CPU minutes (user + system, kernel included) of each notebook at its default parameters, executed with
+#: ``python -m debiasood.book.run_notebooks`` and ``OMP_NUM_THREADS=1``, as ``make`` runs it, on 2026-12-01 on a
+#: quiet machine, during a cold ``make book`` (after its store step, which filled the features every MiniLM chapter
+#: shares). Warm: the store holds everything the page reads; for 04 and 08, whose extra features are their own
+#: (04's corpora; 08's filtered corpora's density rankings and NegRefine's pair texts), measured again on the then
+#: warm store; for the others the cold-build run, whose own features were already stored. Cold: from an empty store,
+#: the warm time plus :data:`STORE_FILL_MINUTES` (04 and 08: their measured cold-build run plus it).
 RUN_COSTS: dict[str, RunCost] = {
-    "01_false_negatives": RunCost(1.3, 1.3 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
-    "02_debiasing_derivation": RunCost(0.9, 0.9 + STORE_FILL_MINUTES,
+    "01_false_negatives": RunCost(1.1, 1.1 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "02_debiasing_derivation": RunCost(0.8, 0.8 + STORE_FILL_MINUTES,
                                        f"nothing for its toy world; {_STORE} for the section on the features; no GPU"),
-    "03_main_benchmark": RunCost(2.0, 2.0 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
-    "04_ablations": RunCost(1.7, 11.4, f"{_STORE}, and MiniLM embeddings of the `full` and common-words corpora, "
-                                       "WordNet 3.0; no GPU, no network"),
-    "05_held_out_generalisation": RunCost(3.4, 3.4 + STORE_FILL_MINUTES, f"{_STORE}, and MiniLM embeddings of the "
+    "03_main_benchmark": RunCost(7.2, 7.2 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "04_ablations": RunCost(1.7, 5.5 + STORE_FILL_MINUTES, f"{_STORE}, and MiniLM embeddings of the `full` and "
+                                                           "common-words corpora, WordNet 3.0; no GPU, no network"),
+    "05_held_out_generalisation": RunCost(4.3, 4.3 + STORE_FILL_MINUTES, f"{_STORE}, and MiniLM embeddings of the "
                                                                          "transfer label sets; no GPU, no network"),
-    "06_your_own_data": RunCost(0.2, 0.4, "open_clip's tiny architecture with random weights (nothing is "
+    "06_your_own_data": RunCost(0.2, 0.2, "open_clip's tiny architecture with random weights (nothing is "
                                           "downloaded), generated images, the feature store; no GPU"),
-    "07_simulated_world": RunCost(0.7, 0.7 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
-    "08_three_cures": RunCost(3.0, 3.0 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0, MiniLM embeddings of "
+    "07_simulated_world": RunCost(0.8, 0.8 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0; no GPU, no network"),
+    "08_three_cures": RunCost(1.3, 4.4 + STORE_FILL_MINUTES, f"{_STORE}, WordNet 3.0, and the density rankings of "
+                                                             "the filtered corpora and MiniLM embeddings of "
                                                              "NegRefine's pair texts; no GPU, no network"),
 }
 
@@ -163,14 +165,14 @@ def run_cost_line(stem: str) -> str:
             f"Needs {cost.needs}. `SMOKE = True` runs in under a minute.")
 
 
-def glue_run_cost(stem: str) -> str:
-    """Glue the run-cost line of notebook ``stem`` for its header (``{glue:md}`run_cost:myst```); return it."""
+def glue_run_cost(stem: str) -> None:
+    """Glue the run-cost line of notebook ``stem`` for its header (``{glue:md}`run_cost:myst```). Returns None, so
+    the cell that calls it last shows nothing (the line is on the page once, under the claim)."""
     from IPython.display import Markdown
     from myst_nb import glue
 
     line = run_cost_line(stem)
     glue(RUN_COST_KEY, Markdown(line), display=False)
-    return line
 
 
 def table(markdown: Any, caption: str) -> Any:

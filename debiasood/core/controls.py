@@ -73,9 +73,11 @@ def select_at_counts(criterion: np.ndarray, parts_of_speech: Sequence[str], coun
 
 
 def saturation(scores: Mapping[str, np.ndarray], *, maximum: float | None = None) -> dict[str, float]:
-    """Share of each set's images whose score equals the maximum (default: the largest score over all sets).
+    """Share of each set's images TIED at the maximum (default: the largest score over all sets): images whose
+    score equals it, counted only when at least two images (over all sets) share it; one image alone holding the
+    maximum is no tie, and gives 0.
 
-    A clamped DNM score is bounded above (each group's term is at most 1 when the estimate is clamped); a share
+    A clamped DNM score on its probability scale is bounded above (each clamped group's term rounds to 1); a share
     far from 0 means the metric's ranking among those images is decided by the order of ties, not by the score.
     """
     if not scores:
@@ -84,6 +86,8 @@ def saturation(scores: Mapping[str, np.ndarray], *, maximum: float | None = None
     if any(a.ndim != 1 or a.size == 0 for a in arrays.values()):
         raise ValueError("every set needs a non-empty 1-D array of scores")
     top = max(float(a.max()) for a in arrays.values()) if maximum is None else float(maximum)
+    if sum(int((a == top).sum()) for a in arrays.values()) < 2:
+        return {name: 0.0 for name in arrays}
     return {name: float((a == top).mean()) for name, a in arrays.items()}
 
 
