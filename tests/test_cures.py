@@ -434,6 +434,8 @@ def test_the_answer_quotes_only_the_study_s_numbers(study):
         for metric in cures.METRICS:
             allowed |= {f"{row[f'{metric} {k}']:+.2f}" for k in ("A - B", "low", "high")}
     allowed |= {f"{study.selections[(rule, 'none')].false_negative_share:.2f}" for rule in study.rules}
+    allowed |= {str(i) for i in range(len(study.correction_claims()) + 1)}  # the bottom line's verdict counts
+    assert text.startswith("**In short**, on these features:")
     quoted = _numbers(text)
     assert quoted and set(quoted) <= allowed, set(quoted) - allowed
     # The clamped correction's sentence gives, per filter, the range of its FPR95 differences over the rules.

@@ -701,6 +701,33 @@ def _clear(claims: Mapping[str, Mapping[str, Any]], metric: str) -> str:
     return ", ".join(parts) if parts else f"no clear {metric} difference for any rule"
 
 
+def _verdicts_of(rows: Sequence[Mapping[str, Any]], metric: str, question: str | None = None,
+                 a_suffix: str | None = None) -> list[str]:
+    return [row[f"{metric} verdict"] for row in rows if (question is None or row["question"] == question)
+            and (a_suffix is None or row["A"].endswith(a_suffix))]
+
+
+def _in_short(study: CureStudy) -> str:
+    """The bottom line, from the verdict counts: does any filter lower FPR95, what does each cure cost, and does
+    DNM's clamped correction lower FPR95 once a filter has removed the false negatives."""
+    filters, corrections = study.filter_claims(), study.correction_claims()
+    lowered = [FILTER_PHRASES[name] for name in study.filter_names if name != "none"
+               and "A better" in _verdicts_of([r for r in filters if f" / {FILTER_LABELS[name]} / " in r["A"]],
+                                              "fpr95", "filter vs none")]
+    first = (f"{' and '.join(lowered)} lower FPR95 for at least one rule" if lowered else
+             "no filter lowers FPR95 measurably for any rule")
+    filtered = [r for r in corrections if r["A"].endswith(SCORE_LABELS["dnm"]) and " / no filter / " not in r["A"]]
+    fpr, auroc = _verdicts_of(filtered, "fpr95"), _verdicts_of(filtered, "auroc")
+    if "A better" in fpr:
+        second = (f"DNM's clamped correction still lowers FPR95 in {fpr.count('A better')} of {len(fpr)} filtered "
+                  "cells")
+    else:
+        second = f"DNM's clamped correction lowers FPR95 in none of the {len(fpr)} filtered cells"
+    cost = (f" and costs AUROC in {auroc.count('B better')} of them" if "B better" in auroc else "")
+    return (f"**In short**, on these features: {first}; once a filter has removed the false negatives, {second}"
+            f"{cost}. The details, each with its paired interval:")
+
+
 def answer(study: CureStudy, tau_rows: Sequence[Mapping[str, Any]] | None = None) -> str:
     """The chapter's answer, every clause chosen by a recorded verdict and every number from the study: how many
     false negatives each rule mines, what each filter does (against no filter and against a random drop of as
@@ -709,7 +736,7 @@ def answer(study: CureStudy, tau_rows: Sequence[Mapping[str, Any]] | None = None
     (``tau_rows``: :func:`tau_study`'s rows)."""
     filters, corrections, negatives = study.filter_claims(), study.correction_claims(), study.negatives_claims()
     corpus_size = len(study.filters["none"].keep)
-    sentences = []
+    sentences = [_in_short(study)]
     shares = {rule: study.selections[(rule, "none")].false_negative_share for rule in study.rules}
     if all(v is not None for v in shares.values()):
         sentences.append("**The damage.** WordNet marks " + ", ".join(
