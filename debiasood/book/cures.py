@@ -799,7 +799,8 @@ def answer(study: CureStudy, tau_rows: Sequence[Mapping[str, Any]] | None = None
             f"{row['estimate']} {row['tau']:.3f} (would choose {row['would_choose']:g})" for row in estimates)
             + f", against the official {official['tau']:g}; DNM's clamped score at each moves FPR95 by "
             + ", ".join(f"{row['fpr95 vs official']:+.2f}" for row in estimates) + " points against the official τ.")
-    return " ".join(sentences)
+    # The bottom line as a paragraph, the details as a list (one item per question).
+    return sentences[0] + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences[1:])
 
 
 def recorded_values(study: CureStudy) -> dict[str, float]:
