@@ -21,3 +21,13 @@ def test_markdown_csv_json():
 def test_bad_input(rows, fmt, match):
     with pytest.raises(ValueError, match=match):
         render(rows, fmt)
+
+
+def test_table_headers_are_written_for_readers():
+    from debiasood.book.tables import header, markdown_table
+
+    assert header("fpr95_low") == "FPR95 low" and header("auroc") == "AUROC"
+    assert header("would_choose") == "would choose" and header("num_negatives") == "number of negatives"
+    assert header("ID at the maximum (%)") == "ID at the maximum (%)"  # already a header
+    table = markdown_table([{"fpr95_low": 1.234, "A - B": 2.0}], ["fpr95_low", "A - B"]).data
+    assert table.splitlines()[0] == "| FPR95 low | A - B |" and "1.23" in table

@@ -42,11 +42,23 @@ def render(rows: Sequence[Mapping[str, object]], fmt: str = "markdown", *, digit
 def markdown_table(rows: Sequence[Mapping[str, object]], columns: Sequence[str], *, digits: int = 2,
                    exact: Sequence[str] = ("value", "best_value")) -> object:
     """The ``columns`` of ``rows`` as a Markdown table for a notebook: floats rounded to ``digits``, except
-    the ``exact`` columns (knob values such as T = 0.003 must not round to 0)."""
+    the ``exact`` columns (knob values such as T = 0.003 must not round to 0). Headers are written for readers
+    (:func:`header`: "fpr95_low" -> "FPR95 low")."""
     from IPython.display import Markdown
 
     missing = sorted({c for c in columns for row in rows if c not in row})
     if missing:
         raise ValueError(f"columns {missing} are missing from some rows")
-    return Markdown(render([{c: f"{row[c]:g}" if c in exact and isinstance(row[c], float) else row[c]
+    return Markdown(render([{header(c): f"{row[c]:g}" if c in exact and isinstance(row[c], float) else row[c]
                              for c in columns} for row in rows], "markdown", digits=digits))
+
+
+_HEADER_WORDS = {"fpr95": "FPR95", "auroc": "AUROC", "num": "number of", "sd": "sd", "id": "ID", "ood": "OOD"}
+
+
+def header(column: str) -> str:
+    """A row key as a table header: underscores become spaces and metric names their usual spelling
+    ("fpr95_low" -> "FPR95 low", "would_choose" -> "would choose"); keys with spaces are kept as they are."""
+    if " " in column or "_" not in column:
+        return _HEADER_WORDS.get(column, column)
+    return " ".join(_HEADER_WORDS.get(word, word) for word in column.split("_"))
