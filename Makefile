@@ -17,10 +17,10 @@ MATHJAX_VERSION := 3.2.2
 OFFLINE  := env -u MPLBACKEND HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
-# Executed notebooks in the order make starts them: the longest first (03, 04, 05, 08: a few minutes each
-# warm), so that the two that run side by side finish close together.
+# Executed notebooks in the order make starts them, longest first by their cold-build CPU time (03, 04, 08, 05,
+# then 01, 07, 02, 06; debiasood.book.nb.RUN_COSTS), so that the two cores finish close together.
 ALL_EXECUTED := $(patsubst notebooks/%.py,book/generated/%.ipynb,$(NOTEBOOKS))
-LONGEST      := $(foreach n,03 04 05 08,$(filter book/generated/$(n)_%,$(ALL_EXECUTED)))
+LONGEST      := $(foreach n,03 04 08 05 01 07 02 06,$(filter book/generated/$(n)_%,$(ALL_EXECUTED)))
 EXECUTED     := $(LONGEST) $(filter-out $(LONGEST),$(ALL_EXECUTED))
 DEPFILES  := $(patsubst notebooks/%.py,book/generated/%.d,$(NOTEBOOKS))
 PAGES     := $(wildcard book/*.md book/*.bib book/*.svg book/_extra/* book/_css/*)

@@ -615,3 +615,20 @@ def test_plot_claims_draws_every_filter_and_correction_claim(study):
     points = [line for line in left.get_lines() if line.get_marker() == "o"]
     assert sorted(float(line.get_xdata()[0]) for line in points) == pytest.approx(
         sorted(values["fpr95"]["value"] for _, _, values in rows))
+
+
+def test_the_offline_world_s_stored_rankings_give_the_same_density_selections(bundle, setup, tmp_path):
+    """With the offline world behind the bundle, the filtered corpora's density rankings come from one search and
+    go to the feature store: the selections equal the bundle's own, and a second study searches nothing."""
+    from debiasood.data.feature_store import FeatureStore
+
+    store = FeatureStore(tmp_path / "store")
+    stored_setup = dataclasses.replace(setup, store=store)
+    direct = cures.cure_study(bundle, SETTINGS, num_resamples=20, random_seeds=(0,))
+    first = cures.cure_study(bundle, SETTINGS, setup=stored_setup, num_resamples=20, random_seeds=(0,))
+    for cell, selection in direct.selections.items():
+        np.testing.assert_array_equal(first.selections[cell].rows, selection.rows)
+    entries = sorted(p.name for p in (tmp_path / "store").rglob("*") if p.is_file())
+    second = cures.cure_study(bundle, SETTINGS, setup=stored_setup, num_resamples=20, random_seeds=(0,))
+    assert sorted(p.name for p in (tmp_path / "store").rglob("*") if p.is_file()) == entries
+    assert all(np.array_equal(second.selections[c].rows, s.rows) for c, s in first.selections.items())

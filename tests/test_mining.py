@@ -229,3 +229,23 @@ def test_bad_input(call, match):
     feats, words, pos = corpus()
     with pytest.raises(ValueError, match=match):
         call(feats, words, pos)
+
+
+def test_subset_density_statistics_match_a_search_on_each_subset():
+    from debiasood.core.mining import density_statistics, subset_density_statistics
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(600, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    masks = [rng.random(600) > 0.1, rng.random(600) > 0.3, np.ones(600, dtype=bool)]
+    for backend in ("torch", "faiss"):
+        got = subset_density_statistics(x, masks, 15, backend=backend, block_rows=128)
+        for mask, statistic in zip(masks, got, strict=True):
+            expected = density_statistics(x[mask], [15], backend=backend)[15]
+            np.testing.assert_allclose(statistic, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="keeps 10 candidates"):
+        subset_density_statistics(x, [np.arange(600) < 10], 15)
+    with pytest.raises(ValueError, match="bool array"):
+        subset_density_statistics(x, [np.ones(5, dtype=bool)], 15)
+    with pytest.raises(ValueError, match="keeps is empty"):
+        subset_density_statistics(x, [], 15)

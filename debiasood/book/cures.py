@@ -324,11 +324,37 @@ def _density_rows(variant: FeatureBundle, settings: Settings, setup: Any) -> np.
                                         quotas=settings.density_quotas()), dtype=np.int64)
 
 
-def _select(variant: FeatureBundle, rule: str, settings: Settings, setup: Any) -> tuple[np.ndarray, np.ndarray, Any]:
-    """Rows, features and the word list (corpus or CSP pool) of ``rule``'s negatives on ``variant``."""
+def _filtered_density(bundle: FeatureBundle, settings: Settings, setup: Any,
+                      variants: Mapping[str, tuple[FeatureBundle, np.ndarray]]) -> dict[str, np.ndarray]:
+    """DNM's density selection on every filtered variant (name -> (filtered bundle, keep-mask over the bundle's
+    corpus)), from ONE kNN search over the whole corpus (:func:`debiasood.core.mining.subset_density_statistics`)
+    instead of one per variant; with the offline world the rankings are stored, so a rerun searches nothing."""
+    from debiasood.core.mining import select_densest, subset_density_statistics
+
+    if not variants:
+        return {}
+    if settings.density_form != "paper":  # the exact subset search is written for the paper form
+        return {name: _density_rows(variant, settings, setup) for name, (variant, _) in variants.items()}
+    if setup is not None:
+        from debiasood.world.offline import store_subset_rankings
+
+        store_subset_rankings(setup, {name: (variant.text.corpus, keep) for name, (variant, keep) in variants.items()},
+                              settings.k)
+        return {name: _density_rows(variant, settings, setup) for name, (variant, _) in variants.items()}
+    statistics = subset_density_statistics(bundle.text.corpus_features, [keep for _, keep in variants.values()],
+                                           settings.k)
+    return {name: np.asarray(select_densest(statistic, variant.text.corpus.parts_of_speech,
+                                            quotas=settings.density_quotas(), form="paper").indices, dtype=np.int64)
+            for (name, (variant, _)), statistic in zip(variants.items(), statistics, strict=True)}
+
+
+def _select(variant: FeatureBundle, rule: str, settings: Settings, setup: Any,
+            density: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Rows, features and the word list (corpus or CSP pool) of ``rule``'s negatives on ``variant`` (``density``:
+    the density selection when it was computed beforehand)."""
     text = variant.text
     if rule == "density":
-        rows = _density_rows(variant, settings, setup)
+        rows = _density_rows(variant, settings, setup) if density is None else density
     else:
         rows = np.asarray(variant.negatives(rule, settings), dtype=np.int64)
     words = text.csp_pool if rule == "csp" else text.corpus
@@ -380,6 +406,9 @@ def cure_study(
     variants = {name: bundle if name == "none" else bundle.filtered(result.keep, name=result.name)
                 for name, result in results.items()}
     drop_variants = {name: bundle.filtered(result.keep, name=result.name) for name, result in drops.items()}
+    density = _filtered_density(bundle, settings, setup, {
+        **{("filter", n): (v, results[n].keep) for n, v in variants.items() if n != "none"},
+        **{("drop", n): (v, drops[n].keep) for n, v in drop_variants.items()}}) if "density" in rules else {}
 
     audit_masks: dict[tuple[str, str], np.ndarray] = {}
     if bundle.text.has_wordnet:
@@ -395,7 +424,7 @@ def cure_study(
     for name, variant in variants.items():
         for rule in rules:
             say(f"mining: {RULE_LABELS[rule]} negatives, {FILTER_LABELS[name]}")
-            rows, features, words = _select(variant, rule, settings, setup)
+            rows, features, words = _select(variant, rule, settings, setup, density.get(("filter", name)))
             mask = audit_masks.get((name, "pool" if rule == "csp" else "corpus"))
             selections[(rule, name)] = Selection(
                 rule, name, rows, features, tuple(words.words[i] for i in rows),
@@ -406,8 +435,8 @@ def cure_study(
     for name, variant in drop_variants.items():
         for rule in rules:
             say(f"mining: {RULE_LABELS[rule]} negatives, random drop of as many words as {FILTER_PHRASES[name]}")
-            inputs[random_drop_name(rule, name)] = MethodInput("neglabel", id_text,
-                                                               _select(variant, rule, settings, setup)[1])
+            inputs[random_drop_name(rule, name)] = MethodInput(
+                "neglabel", id_text, _select(variant, rule, settings, setup, density.get(("drop", name)))[1])
     for rule in rules:
         selection = selections[(rule, "none")]
         words = bundle.text.csp_pool if rule == "csp" else corpus

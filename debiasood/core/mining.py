@@ -343,6 +343,71 @@ def density_statistics(
     return {k: _density_statistic(values[:, : k + extra], norms, form) for k in ks}
 
 
+def subset_density_statistics(
+    candidate_features: ArrayLike,
+    keeps: Sequence[np.ndarray],
+    k: int,
+    *,
+    backend: str = "auto",
+    block_rows: int = 4096,
+) -> list[np.ndarray]:
+    """The paper-form density statistic of each subset of the candidates, each ranked among ITS OWN rows, from
+    ONE exact kNN search over all candidates.
+
+    ``keeps`` are bool masks over the candidates (a corpus filter's keep-masks). With R the most candidates any
+    mask drops, a search for the k + R nearest other candidates of every row serves them all exactly: at most R
+    of a row's k + R nearest are dropped, so its k nearest KEPT neighbours are the first k kept ones in that list,
+    the same k :func:`density_statistics` on ``candidate_features[keep]`` finds. Returns, per mask, the
+    statistic of its kept rows in row order. Rows are searched ``block_rows`` at a time, so memory stays at one
+    (block, k + R) result. Ties between equal similarities may order neighbours differently, as in any search.
+    """
+    candidates = as_float_tensor("candidate_features", candidate_features)
+    check_matrix("candidate_features", candidates, unit_norm=True)
+    check_int("k", k)
+    check_int("block_rows", block_rows)
+    num = candidates.shape[0]
+    masks = [np.asarray(mask) for mask in keeps]
+    if not masks:
+        raise ValueError("keeps is empty: give at least one keep-mask")
+    for mask in masks:
+        if mask.dtype != bool or mask.shape != (num,):
+            raise ValueError(f"each keep-mask must be a bool array with one entry per candidate ({num}), got dtype "
+                             f"{mask.dtype} and shape {mask.shape}")
+        if int(mask.sum()) <= k:
+            raise ValueError(f"a keep-mask keeps {int(mask.sum())} candidates: k={k} needs more than k")
+    if backend not in ("auto", "torch", "faiss"):
+        raise ValueError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
+    width = min(num - 1, k + max(int((~mask).sum()) for mask in masks))
+    unit = (candidates / torch.linalg.vector_norm(candidates, dim=1)[:, None]).float().cpu()
+    use_faiss = backend == "faiss" or (backend == "auto" and _faiss_available())
+    if use_faiss:
+        import faiss
+
+        index = faiss.IndexFlatIP(unit.shape[1])
+        index.add(np.ascontiguousarray(unit.numpy()))
+    per_mask: list[list[np.ndarray]] = [[] for _ in masks]
+    for start in range(0, num, block_rows):
+        rows = np.arange(start, min(start + block_rows, num))
+        if use_faiss:
+            values, ids = index.search(np.ascontiguousarray(unit[rows].numpy()), width + 1)
+            # Drop self; where a duplicate outranked it and self is not among the width + 1, drop the last instead.
+            is_self = ids == rows[:, None]
+            is_self[~is_self.any(axis=1), -1] = True
+            values, ids = values[~is_self].reshape(len(rows), width), ids[~is_self].reshape(len(rows), width)
+        else:
+            cos = unit[rows] @ unit.T
+            cos[torch.arange(len(rows)), torch.from_numpy(rows)] = -math.inf
+            top = torch.topk(cos, width, dim=1)
+            values, ids = top.values.numpy(), top.indices.numpy()
+        for out, mask in zip(per_mask, masks, strict=True):
+            kept_rows = mask[rows]
+            kept = mask[ids[kept_rows]]  # which of each kept row's neighbours survive the filter
+            take = kept & (np.cumsum(kept, axis=1, dtype=np.int32) <= k)
+            nearest = values[kept_rows][take].reshape(int(kept_rows.sum()), k)
+            out.append(_density_statistic(torch.from_numpy(nearest), torch.empty(0), "paper"))
+    return [np.concatenate(parts) for parts in per_mask]
+
+
 def csp_adjective_phrases(adjectives: Sequence[str], seed: int = 0) -> list[str]:
     """CSP's conjugated phrases: each adjective followed by one superclass word drawn with ``seed``.
 

@@ -110,6 +110,37 @@ def density_rankings(setup: OfflineSetup, ks: Sequence[int] = (100,), *, form: s
     return {k: ranking.numpy().ravel().astype(np.int64) for k, ranking in stored.items()}
 
 
+def store_subset_rankings(setup: OfflineSetup, subsets: Mapping[str, tuple[Any, np.ndarray]], k: int = 100, *,
+                          store: Any = None) -> None:
+    """Store DNM's paper-form density ranking of several filtered corpora of ``setup.corpus`` at once.
+
+    ``subsets`` maps a name to (the filtered corpus, its keep-mask over ``setup.corpus``). Rankings already stored
+    (under each filtered corpus' fingerprint, as :func:`density_rankings` keys them) are left alone; the others
+    come from ONE kNN search over the whole corpus (:func:`debiasood.core.mining.subset_density_statistics`), not
+    one per corpus. :func:`density_negatives` of a setup holding a filtered corpus then reads them back.
+    """
+    import torch
+
+    from debiasood.core.mining import ADJECTIVE, NOUN, select_densest, subset_density_statistics
+    from debiasood.data.feature_store import FeatureKey, FeatureStore
+
+    store = store if store is not None else setup.store
+    store = store if store is not None else FeatureStore()
+    fingerprint = f"density/paper/k={k}/stable-sort"  # as density_rankings keys them: the same entries
+    keys = {name: FeatureKey(encoder_id=setup.encoder.id, kind="ranking", fingerprint=fingerprint,
+                             content_sha256=corpus.fingerprint) for name, (corpus, _) in subsets.items()}
+    missing = [name for name, key in keys.items() if not store.contains(key)]
+    if not missing:
+        return
+    features = np.asarray(setup.text["corpus_features"], dtype=np.float32)
+    statistics = subset_density_statistics(features, [subsets[name][1] for name in missing], k)
+    for name, statistic in zip(missing, statistics, strict=True):
+        full = select_densest(statistic, subsets[name][0].parts_of_speech, quotas={NOUN: 1.0, ADJECTIVE: 1.0},
+                              form="paper")
+        store.get_or_compute(keys[name],
+                             lambda full=full: torch.from_numpy(full.indices.astype(np.float32)).reshape(-1, 1))
+
+
 def density_negatives(setup: OfflineSetup, *, k: int = 100, form: str = "paper",
                       quotas: Mapping[str, float] | None = None, store: Any = None) -> np.ndarray:
     """DNM's density selection from ``setup.corpus`` (indices into it), from the cached ranking.
