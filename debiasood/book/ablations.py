@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +42,6 @@ from debiasood.book import verdicts
 from debiasood.book.tables import markdown_table  # noqa: F401 (the chapter's tables: ablations.markdown_table)
 from debiasood.core.checks import check_int
 from debiasood.core.evaluation import Evaluation, MethodInput, Settings, evaluate
-from debiasood.core.metrics import bootstrap_replicates, percentile_interval
 from debiasood.core.mining import ADJECTIVE, NOUN, density_statistics, neglabel_mining, select_densest
 from debiasood.core.scores import dnm_coefficient, dnm_score, perturbed_positives
 from debiasood.data import reported
@@ -326,58 +325,41 @@ class FactorialStudy:
     num_resamples: int = 1000
     seed: int = 0
     level: float = 0.95
-    _replicates: dict = field(default_factory=dict, repr=False)
-    _averages: dict = field(default_factory=dict, repr=False)
+    _contrasts: verdicts.PairedContrasts = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The paired bootstrap of every method and contrast is verdicts.PairedContrasts'; RANDOM_MEAN is its mean.
+        means = {RANDOM_MEAN: [verdicts.random_label(s) for s in self.random_seeds]} if self.random_seeds else {}
+        self._contrasts = verdicts.PairedContrasts(self.result, means, num_resamples=self.num_resamples,
+                                                   seed=self.seed, level=self.level)
 
     @property
     def label(self) -> str:
         return self.result.label
 
-    def _weights(self, method: str) -> dict[str, float]:
-        if method == RANDOM_MEAN:
-            if not self.random_seeds:
-                raise ValueError("this study has no random-negative seeds, so no mean over them")
-            return {verdicts.random_label(s): 1 / len(self.random_seeds) for s in self.random_seeds}
-        return {method: 1.0}
+    def _check(self, methods: Iterable[str]) -> None:
+        if RANDOM_MEAN in methods and not self.random_seeds:
+            raise ValueError("this study has no random-negative seeds, so no mean over them")
 
     def replicates(self, method: str) -> dict[str, np.ndarray]:
         """Bootstrap replicates of the average FPR95 and AUROC of ``method`` (cached)."""
-        if method not in self._replicates:
-            scores = self.result.scores.get(method)
-            if scores is None:
-                raise ValueError(f"method {method!r} was not evaluated; evaluated: {', '.join(self.result.methods)}")
-            replicates = bootstrap_replicates(scores[self.result.id_set],
-                                              {s: scores[s] for s in self.result.ood_sets},
-                                              num_resamples=self.num_resamples, seed=self.seed,
-                                              convention=self.result.convention)
-            self._replicates[method] = {m: replicates["average"][m] for m in METRICS}
-        return self._replicates[method]
+        return self._contrasts.replicates(method)
 
     def contrast(self, weights: Mapping[str, float]) -> dict[str, dict[str, float]]:
         """``sum_m w_m * metric(m)`` on the average over the OOD sets, with its paired percentile interval and
         verdict code (+1: the positive-weight side better; lower FPR95 or higher AUROC is better)."""
-        expanded: dict[str, float] = {}
-        for method, weight in weights.items():
-            for name, share in self._weights(method).items():
-                expanded[name] = expanded.get(name, 0.0) + weight * share
-        out = {}
-        for metric in METRICS:
-            value = math.fsum(w * self.average(m)[metric] for m, w in expanded.items())
-            replicate = sum(w * self.replicates(m)[metric] for m, w in expanded.items())
-            low, high = percentile_interval(replicate, self.level)
-            out[metric] = {"value": value, "low": low, "high": high,
-                           "verdict": VERDICT_CODES[verdicts.verdict(metric, low, high)]}
-        return out
+        self._check(weights)
+        return {metric: {**c, "verdict": VERDICT_CODES[verdicts.verdict(metric, c["low"], c["high"])]}
+                for metric, c in self._contrasts.contrast(weights).items()}
 
     def value(self, method: str, metric: str) -> float:
         """The average ``metric`` of a method, or of the mean over the random seeds (:data:`RANDOM_MEAN`)."""
-        return math.fsum(share * self.average(m)[metric] for m, share in self._weights(method).items())
+        self._check([method])
+        return self._contrasts.value(method, metric)
 
     def average(self, method: str) -> dict[str, float]:
         """The average metrics of an evaluated method over the OOD sets (cached)."""
-        if method not in self._averages:
-            self._averages[method] = self.result.metrics(method)["average"]
-        return self._averages[method]
+        return self._contrasts.average(method)
 
     def cell_rows(self) -> list[dict[str, Any]]:
         """The four cells with percentile bootstrap intervals of their averages."""
@@ -386,8 +368,7 @@ class FactorialStudy:
             row: dict[str, Any] = {"world": self.label, "negatives": negatives, "score": score}
             for metric in METRICS:
                 row[metric] = self.value(method, metric)
-                row[f"{metric}_low"], row[f"{metric}_high"] = percentile_interval(self.replicates(method)[metric],
-                                                                                  self.level)
+                row[f"{metric}_low"], row[f"{metric}_high"] = self._contrasts.interval(method, metric)
             rows.append(row)
         return rows
 
