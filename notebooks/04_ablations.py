@@ -105,10 +105,10 @@ display(Markdown(ablations.features_note(bundle)))
 # ```{math}
 # :label: eq-04-effects
 # \begin{aligned}
-# \text{negatives} &= \tfrac12\,\textstyle\sum_{s}\,[\,y(\text{density}, s) - y(\text{NegLabel}, s)\,],\qquad
-# \text{score} = \tfrac12\,\textstyle\sum_{n}\,[\,y(n, \text{DNM}) - y(n, \text{NegLabel})\,],\\
-# \text{interaction} &= [\,y(\text{density}, \text{DNM}) - y(\text{density}, \text{NegLabel})\,]
-#   - [\,y(\text{NegLabel}, \text{DNM}) - y(\text{NegLabel}, \text{NegLabel})\,].
+# \text{negatives} &= \tfrac12\,\textstyle\sum_{s}\,[\,y(\text{density}, s) - y(\text{NegLabel}, s)\,],\\
+# \text{score} &= \tfrac12\,\textstyle\sum_{n}\,[\,y(n, \text{DNM}) - y(n, \text{NegLabel})\,],\\
+# \text{interaction} &= [\,y(\text{density}, \text{DNM}) - y(\text{density}, \text{NegLabel})\,]\\
+#   &\quad - [\,y(\text{NegLabel}, \text{DNM}) - y(\text{NegLabel}, \text{NegLabel})\,].
 # \end{aligned}
 # ```
 #
